@@ -1,0 +1,6 @@
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'fixtures/**', '.harness/**'] },
+  ...tseslint.configs.recommended,
+);

@@ -1,0 +1,40 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CommandCheckConfig } from '../config/types.js';
+import { toolError, type Check, type CheckContext, type CheckResult } from './check.js';
+
+/** Lines a command reports as findings: `path:line[:col] message` or `ERROR …`; else its last output lines. */
+export function commandDetails(output: string): string[] {
+  const lines = output.split(/\r?\n/).map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trimEnd()).filter(Boolean);
+  const findings = lines.filter((l) => /^ERROR\b/.test(l) || /^[^\s:]+:\d+(:\d+)?\s/.test(l));
+  return findings.length > 0 ? findings.map((l) => l.replace(/^ERROR:?\s*/, '')) : lines.slice(-5);
+}
+
+/**
+ * command:<id> — a `[[checks.command]]` entry, run as an argv array from the repo root. The scope is
+ * passed in the environment: HARNESS_SCOPES (JSON array of expanded scopes), HARNESS_MODE, HARNESS_BASE,
+ * HARNESS_MERGE_BASE, and HARNESS_CHANGED_FILES (path of a JSON array file: the list can exceed env limits).
+ */
+export function commandCheck(spec: CommandCheckConfig): Check {
+  return {
+    id: `command:${spec.id}`,
+    cost: 1,
+    async run(ctx: CheckContext): Promise<CheckResult> {
+      const changed = join(ctx.runDir, `${ctx.fileStem}.changed-files.json`);
+      writeFileSync(changed, JSON.stringify(ctx.scope.changed_files));
+      const env = {
+        ...process.env,
+        HARNESS_SCOPES: JSON.stringify(ctx.scope.expanded_scopes),
+        HARNESS_MODE: ctx.scope.mode,
+        HARNESS_BASE: ctx.scope.base,
+        HARNESS_MERGE_BASE: ctx.scope.merge_base ?? '',
+        HARNESS_CHANGED_FILES: changed,
+      };
+      const res = await ctx.exec(spec.run, { env });
+      if (res.spawnError) return toolError(`command ${JSON.stringify(spec.run[0])}`, res, 'could not start');
+      if (res.code === 0) return { status: 'pass', details: [] };
+      if (res.code === null) return toolError(spec.id, res, 'was killed');
+      return { status: 'fail', details: commandDetails(res.tail) };
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+
+/**
+ * The directory of an installed package as Node would find it from `fromDir` (node_modules walk),
+ * never looking above the repository root: harness drives the target's own tools, not its own copies.
+ */
+export function findPackage(root: string, fromDir: string, name: string): string | null {
+  let dir = fromDir;
+  for (;;) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dir === root || !dir.startsWith(root)) return null;
+    dir = dirname(dir);
+  }
+}
+
+/** Absolute path of a package's bin script. */
+export function binOf(pkgDir: string, bin: string): string | null {
+  const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };
+  const rel = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.[bin];
+  return rel ? join(pkgDir, rel) : null;
+}
+
+/** `node <bin>` argv for a tool of the target repo, or an explanation of what to install. */
+export function toolArgv(root: string, fromDir: string, pkg: string, bin: string): { argv: string[] } | { missing: string } {
+  const dir = findPackage(root, fromDir, pkg);
+  const script = dir ? binOf(dir, bin) : null;
+  if (!script) {
+    return { missing: `${pkg} is not installed in ${relative(root, fromDir) || '.'} or above (install it: npm i -D ${pkg})` };
+  }
+  return { argv: [process.execPath, script] };
+}
+
+/** Repo-relative POSIX path of an absolute path. */
+export function repoPath(root: string, abs: string): string {
+  return relative(root, abs).split(sep).join('/');
+}
+
+/** The nearest file named one of `names` from `fromDir` up to root, or null. */
+export function nearest(root: string, fromDir: string, names: readonly string[]): string | null {
+  let dir = fromDir;
+  for (;;) {
+    for (const n of names) if (existsSync(join(dir, n))) return join(dir, n);
+    if (dir === root || !dir.startsWith(root)) return null;
+    dir = dirname(dir);
+  }
+}

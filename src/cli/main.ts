@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { HarnessError } from '../errors.js';
+import { errorEnvelope, type Envelope } from '../envelope/build.js';
+import { killAllGroups } from '../run/exec.js';
+import { checkVerb, scopeVerb, type VerbOptions } from './verbs.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function positiveSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
+  return n;
+}
+
+function idList(value: string): string[] {
+  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (ids.length === 0) throw new InvalidArgumentError('expected a comma-separated list of check ids');
+  return ids;
+}
+
+interface Output {
+  envelope: Envelope | null;
+  /** Raw text for verbs that print something other than an envelope (schema, help). */
+  raw: string | null;
+  format: 'json' | 'text';
+}
+
+/** Run the CLI; resolves to the exit code. stdout gets exactly one document (DESIGN §1). */
+export async function main(argv: string[]): Promise<number> {
+  const started = performance.now();
+  const out: Output = { envelope: null, raw: null, format: 'json' };
+  let verb = 'harness';
+  const interrupt = new AbortController();
+  let interruptedBy: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interruptedBy = signal;
+    interrupt.abort();
+    killAllGroups('SIGTERM');
+    setTimeout(() => killAllGroups('SIGKILL'), 1000).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const program = new Command('harness')
+    .description('Scoped verification for TypeScript repositories; every call answers with one JSON envelope.')
+    .version(VERSION, '-V, --version')
+    .option('--cwd <dir>', 'target repository root (default: current directory)')
+    .option('--config <file>', 'config file (default: <cwd>/harness.toml)')
+    .option('--base <ref>', 'base ref to diff against (default: config base, else origin/main, else main)')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'text']).default('json'))
+    .option('--progress', 'progress on stderr even when it is not a TTY')
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) });
+
+  const globals = (cmd: Command) => {
+    const o = cmd.optsWithGlobals() as VerbOptions & { format: 'json' | 'text' };
+    out.format = o.format;
+    return o;
+  };
+  program
+    .command('loop')
+    .description('after every edit: the checks of the changed scopes, under a time budget')
+    .option('--budget <seconds>', 'time budget (default: [loop] budget_seconds, 180)', positiveSeconds)
+    .option('--only <ids>', 'run exactly these checks (comma-separated ids)', idList)
+    .action(async (_o, cmd: Command) => {
+      verb = 'harness loop';
+      out.envelope = await checkVerb('loop', globals(cmd), interrupt.signal, started);
+    });
+  program
+    .command('gate')
+    .description('in CI: every check of every scope, no budget')
+    .option('--only <ids>', 'run exactly these checks (comma-separated ids)', idList)
+    .action(async (_o, cmd: Command) => {
+      verb = 'harness gate';
+      out.envelope = await checkVerb('gate', globals(cmd), interrupt.signal, started);
+    });
+  program
+    .command('scope')
+    .description('the scope resolution alone')
+    .action(async (_o, cmd: Command) => {
+      verb = 'harness scope';
+      out.envelope = await scopeVerb(globals(cmd), started);
+    });
+  program
+    .command('schema')
+    .description("print the envelope's JSON Schema")
+    .action(async () => {
+      const { envelopeSchema } = await import('../envelope/schema.js');
+      out.raw = `${JSON.stringify(envelopeSchema, null, 2)}\n`;
+    });
+
+  let code: number;
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    code = interrupt.signal.aborted ? 2 : out.envelope ? (out.envelope.ok ? 0 : 1) : 0;
+    if (!out.envelope && !out.raw) {
+      out.raw = program.helpInformation();
+    }
+  } catch (e) {
+    if (e instanceof CommanderError && (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')) {
+      return 0;
+    }
+    code = 2;
+    {
+      const info =
+        e instanceof HarnessError
+          ? { code: e.code, message: e.message, key: e.key }
+          : e instanceof CommanderError
+            ? { code: 'usage' as const, message: e.message.replace(/^error: /, ''), key: null }
+            : { code: 'internal' as const, message: `internal error: ${(e as Error)?.stack ?? String(e)}`, key: null };
+      const next = info.code === 'config' ? [{ command: 'harness scope', description: `Fix ${info.key ?? 'the config'} and re-run.` }] : [];
+      out.envelope = errorEnvelope(verb, info, next, started);
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (interruptedBy) {
+    // Whatever ran was cut short: the answer is "not verified", never a partial green.
+    out.raw = null;
+    out.envelope = errorEnvelope(verb, { code: 'environment', message: `interrupted by ${interruptedBy}`, key: null }, [], started);
+  }
+  if (out.raw !== null) process.stdout.write(out.raw);
+  else if (out.envelope) {
+    const { renderText } = out.format === 'text' ? await import('../envelope/text.js') : { renderText: null };
+    process.stdout.write(renderText ? renderText(out.envelope) : `${JSON.stringify(out.envelope)}\n`);
+  }
+  return code;
+}

@@ -1,0 +1,97 @@
+import { realpathSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import type { Config, Verb } from '../config/types.js';
+import { resolveChanges } from '../diff/changes.js';
+import { boundChecks, boundScope, isOk, summarise, type Envelope } from '../envelope/build.js';
+import { nextActions, shellQuote } from '../envelope/next-actions.js';
+import { plan } from '../plan/plan.js';
+import { createRunDir } from '../run/logs.js';
+import { runChecks } from '../run/runner.js';
+import { resolveScope, type Scope } from '../scope/resolve.js';
+
+export interface GlobalOptions {
+  cwd?: string;
+  config?: string;
+  base?: string;
+}
+
+export interface VerbOptions extends GlobalOptions {
+  budget?: number;
+  only?: string[];
+}
+
+/** The target root, with symlinks resolved (tools report real paths). */
+export function targetRoot(opts: GlobalOptions): string {
+  const dir = resolve(opts.cwd ?? '.');
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
+/** `harness` plus the global options the user gave, for next_actions commands. */
+export function commandPrefix(opts: GlobalOptions): string {
+  const parts = ['harness'];
+  for (const key of ['cwd', 'config', 'base'] as const) {
+    if (opts[key] !== undefined) parts.push(`--${key}`, shellQuote(opts[key]));
+  }
+  return parts.join(' ');
+}
+
+async function resolveAll(opts: GlobalOptions): Promise<{ root: string; config: Config; scope: Scope }> {
+  const root = targetRoot(opts);
+  const config = await loadConfig(root, opts.config);
+  const changes = await resolveChanges(root, opts.base ?? config.base);
+  return { root, config, scope: resolveScope(config, changes) };
+}
+
+export async function scopeVerb(opts: GlobalOptions, started: number): Promise<Envelope> {
+  const { config, scope } = await resolveAll(opts);
+  const prefix = commandPrefix(opts);
+  const empty = scope.mode === 'scoped' && scope.expanded_scopes.length === 0;
+  return {
+    schema_version: 1,
+    ok: true,
+    command: 'harness scope',
+    result: { scope: boundScope(scope, config.output) },
+    next_actions: [
+      empty
+        ? { command: `${prefix} loop`, description: 'Nothing to check for this change.' }
+        : { command: `${prefix} loop`, description: `Run the checks of ${scope.expanded_scopes.length} scope(s).` },
+    ],
+    duration_ms: Math.round(performance.now() - started),
+  };
+}
+
+export async function checkVerb(verb: Verb, opts: VerbOptions, interrupt: AbortSignal, started: number): Promise<Envelope> {
+  const { root, config, scope } = await resolveAll(opts);
+  const checks = plan(verb, config, scope, opts.only ?? null);
+  const noChange = verb === 'loop' && !opts.only && checks.length === 0;
+  const run = createRunDir(root);
+  const reports = await runChecks(checks, {
+    root,
+    runDir: run.dir,
+    runDirRel: relative(root, run.dir).split('\\').join('/'),
+    config,
+    scope,
+    budgetMs: verb === 'loop' ? (opts.budget ?? config.loop.budget_seconds) * 1000 : null,
+    checkTimeoutMs: verb === 'gate' ? config.gate.check_timeout_seconds * 1000 : null,
+    interrupt,
+  });
+  const bounded = boundChecks(reports, config.output);
+  return {
+    schema_version: 1,
+    ok: isOk(reports),
+    command: `harness ${verb}`,
+    result: {
+      scope: boundScope(scope, config.output),
+      checks: bounded,
+      summary: summarise(reports, reports.length - bounded.length),
+      run_id: run.id,
+    },
+    next_actions: nextActions(verb, commandPrefix(opts), reports, noChange),
+    duration_ms: Math.round(performance.now() - started),
+  };
+}

@@ -1,0 +1,70 @@
+/** JSON Schema of harness.toml (DESIGN §7). Structure only; cross-references are checked in validate.ts. */
+const stringList = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
+const scopeName = { type: 'string', pattern: '^[A-Za-z0-9@._/-]+$' } as const;
+const scopeGraph = {
+  type: 'object',
+  propertyNames: scopeName,
+  additionalProperties: { type: 'array', items: scopeName },
+} as const;
+const positiveInt = { type: 'integer', minimum: 1 } as const;
+
+export const configSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'harness.toml',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    base: { type: 'string', minLength: 1 },
+    scope: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        global: stringList,
+        ignore: stringList,
+        path_map: { type: 'object', additionalProperties: scopeName },
+        dependencies: scopeGraph,
+        test_dependencies: scopeGraph,
+      },
+    },
+    loop: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { budget_seconds: { type: 'number', exclusiveMinimum: 0 } },
+    },
+    gate: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { check_timeout_seconds: { type: 'number', exclusiveMinimum: 0 } },
+    },
+    checks: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        command: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id', 'run'],
+            properties: {
+              id: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
+              run: { ...stringList, minItems: 1 },
+              verbs: { type: 'array', items: { enum: ['loop', 'gate'] }, minItems: 1 },
+              scopes: { type: 'array', items: scopeName },
+            },
+          },
+        },
+      },
+    },
+    output: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        max_checks: positiveInt,
+        max_details: positiveInt,
+        max_detail_chars: { type: 'integer', minimum: 20 },
+        max_files: positiveInt,
+      },
+    },
+  },
+} as const;

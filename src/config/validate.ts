@@ -1,0 +1,142 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import { HarnessError } from '../errors.js';
+import { configSchema } from './schema.js';
+import { DEFAULTS, DEFAULT_GLOBAL, VERBS, type Config, type Verb } from './types.js';
+
+type Raw = Record<string, unknown>;
+
+/** Dotted key for an error location; segments that are not bare words are quoted, TOML-style. */
+export function keyOf(segments: readonly string[]): string {
+  return segments.map((s) => (/^[A-Za-z0-9_-]+$/.test(s) ? s : JSON.stringify(s))).join('.');
+}
+
+function fail(segments: readonly string[], message: string): never {
+  const key = keyOf(segments);
+  throw new HarnessError('config', `harness.toml: ${key}: ${message}`, key);
+}
+
+function schemaError(err: ErrorObject): never {
+  const segments = err.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (err.keyword === 'additionalProperties') {
+    fail([...segments, String(err.params.additionalProperty)], 'unknown key');
+  }
+  if (err.keyword === 'required') fail([...segments, String(err.params.missingProperty)], 'is required');
+  if (err.keyword === 'propertyNames') {
+    fail([...segments, String(err.params.propertyName)], 'is not a valid scope name (letters, digits, @ . _ / -)');
+  }
+  if (err.keyword === 'pattern') fail(segments, `${err.message ?? 'invalid'} (got ${JSON.stringify(segments.at(-1))})`);
+  fail(segments, err.message ?? 'invalid value');
+}
+
+/** 'packages/vue', 'packages/vue/', './packages/vue' → 'packages/vue/'; '.' and './' → '' (the repo root). */
+export function normalisePrefix(raw: string): string | null {
+  let p = raw.trim().replace(/^\.\//, '');
+  if (p === '.' || p === '') return raw.trim() === '' ? null : '';
+  if (p.startsWith('/') || p.includes('\\') || /[*?[\]{}]/.test(p)) return null;
+  p = p.replace(/\/+$/, '');
+  if (p.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) return null;
+  return `${p}/`;
+}
+
+let compiled: ReturnType<Ajv['compile']> | undefined;
+
+/** Validate a parsed harness.toml (or a derived default) and resolve it into a Config. */
+export function validateConfig(raw: Raw, source: string | null): Config {
+  compiled ??= new Ajv({ allErrors: false, strict: true }).compile(configSchema);
+  if (!compiled(raw)) schemaError(compiled.errors![0]!);
+
+  const scope = (raw.scope ?? {}) as Raw;
+  const pathMap = new Map<string, string>();
+  for (const [key, name] of Object.entries((scope.path_map ?? {}) as Record<string, string>)) {
+    const prefix = normalisePrefix(key);
+    if (prefix === null) {
+      fail(['scope', 'path_map', key], 'is not a directory prefix (relative, no globs, no ".." or "\\")');
+    }
+    if (pathMap.has(prefix)) fail(['scope', 'path_map', key], `duplicates the prefix "${prefix || '.'}"`);
+    pathMap.set(prefix, name);
+  }
+  if (pathMap.size === 0) fail(['scope', 'path_map'], 'maps no directory to a scope (every change would be unmapped)');
+  const scopes = new Set(pathMap.values());
+  const graph = (table: 'dependencies' | 'test_dependencies'): Map<string, string[]> => {
+    const out = new Map<string, string[]>();
+    for (const [from, tos] of Object.entries((scope[table] ?? {}) as Record<string, string[]>)) {
+      if (!scopes.has(from)) fail(['scope', table, from], `unknown scope "${from}" (not a value of [scope.path_map])`);
+      tos.forEach((to, i) => {
+        if (!scopes.has(to)) fail(['scope', table, from, String(i)], `unknown scope "${to}"`);
+      });
+      out.set(from, [...new Set(tos)]);
+    }
+    return out;
+  };
+  const dependencies = graph('dependencies');
+  const testDependencies = graph('test_dependencies');
+  const cycle = findCycle(dependencies);
+  if (cycle) fail(['scope', 'dependencies', cycle[0]!], `dependency cycle ${cycle.join(' → ')}`);
+
+  const commands = ((raw.checks as Raw | undefined)?.command ?? []) as Raw[];
+  const seen = new Set<string>();
+  const command = commands.map((c, i) => {
+    const id = c.id as string;
+    if (seen.has(id)) fail(['checks', 'command', String(i), 'id'], `duplicate check id "${id}"`);
+    seen.add(id);
+    const scopesOf = (c.scopes ?? []) as string[];
+    scopesOf.forEach((s, j) => {
+      if (!scopes.has(s)) fail(['checks', 'command', String(i), 'scopes', String(j)], `unknown scope "${s}"`);
+    });
+    return { id, run: c.run as string[], verbs: ((c.verbs ?? VERBS) as Verb[]).slice(), scopes: scopesOf };
+  });
+
+  const section = (name: string) => (raw[name] ?? {}) as Record<string, number>;
+  return {
+    source,
+    base: (raw.base as string | undefined) ?? null,
+    scope: {
+      global: [...DEFAULT_GLOBAL, ...((scope.global ?? []) as string[])],
+      ignore: (scope.ignore ?? []) as string[],
+      path_map: pathMap,
+      dependencies,
+      test_dependencies: testDependencies,
+    },
+    loop: { budget_seconds: section('loop').budget_seconds ?? DEFAULTS.budget_seconds },
+    gate: { check_timeout_seconds: section('gate').check_timeout_seconds ?? DEFAULTS.check_timeout_seconds },
+    checks: { command },
+    output: {
+      max_checks: section('output').max_checks ?? DEFAULTS.max_checks,
+      max_details: section('output').max_details ?? DEFAULTS.max_details,
+      max_detail_chars: section('output').max_detail_chars ?? DEFAULTS.max_detail_chars,
+      max_files: section('output').max_files ?? DEFAULTS.max_files,
+    },
+  };
+}
+
+/** A cycle in a directed graph as [a, b, …, a], or null. Iterative DFS with colours. */
+export function findCycle(graph: Map<string, string[]>): string[] | null {
+  const state = new Map<string, 1 | 2>();
+  for (const start of [...graph.keys()].sort()) {
+    if (state.has(start)) continue;
+    const stack: { node: string; next: number }[] = [{ node: start, next: 0 }];
+    state.set(start, 1);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const edges = graph.get(top.node) ?? [];
+      if (top.next >= edges.length) {
+        state.set(top.node, 2);
+        stack.pop();
+        continue;
+      }
+      const to = edges[top.next++]!;
+      if (state.get(to) === 1) {
+        const path = stack.map((f) => f.node);
+        return [...path.slice(path.indexOf(to)), to];
+      }
+      if (!state.has(to)) {
+        state.set(to, 1);
+        stack.push({ node: to, next: 0 });
+      }
+    }
+  }
+  return null;
+}

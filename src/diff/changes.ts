@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { Git } from './git.js';
+
+export interface Changes {
+  /** The base ref as requested (after defaults). */
+  base: string;
+  merge_base: string | null;
+  /** Repo-relative POSIX paths changed since the merge-base (committed, staged, unstaged, untracked). */
+  files: string[];
+  /** Why the changed set cannot be trusted, so everything must run; null when it can. */
+  fullReason: string | null;
+}
+
+const HARNESS_DIR = '.harness/';
+
+/** The base to compare against: --base, else config `base`, else origin/main when it exists, else main. */
+async function chooseBase(git: Git, explicit: string | null): Promise<string> {
+  if (explicit) return explicit;
+  return (await git.commitOf('origin/main')) ? 'origin/main' : 'main';
+}
+
+/**
+ * Changed files since merge-base(base, HEAD), DESIGN §3. Every case where the answer is unknowable
+ * returns fullReason instead of a partial list: the caller runs everything.
+ */
+export async function resolveChanges(root: string, baseOption: string | null): Promise<Changes> {
+  const full = (base: string, reason: string, merge_base: string | null = null): Changes => ({
+    base,
+    merge_base,
+    files: [],
+    fullReason: reason,
+  });
+  if (!existsSync(root)) return full(baseOption ?? 'main', `the directory ${root} does not exist`);
+  const git = new Git(root);
+  const inside = await git.tryRaw(['rev-parse', '--is-inside-work-tree']);
+  if (inside?.trim() !== 'true') return full(baseOption ?? 'main', `${root} is not a git work tree`);
+  const base = await chooseBase(git, baseOption);
+  const head = await git.commitOf('HEAD');
+  if (!head) return full(base, 'HEAD has no commit yet (empty repository)');
+  const baseCommit = await git.commitOf(base);
+  if (!baseCommit) return full(base, `base ref "${base}" is unknown (fetch it or pass --base)`);
+  const mb = await git.tryRaw(['merge-base', baseCommit, head]);
+  if (!mb) {
+    const shallow = (await git.tryRaw(['rev-parse', '--is-shallow-repository']))?.trim() === 'true';
+    return full(
+      base,
+      shallow
+        ? `shallow clone: no merge-base between "${base}" and HEAD (git fetch --unshallow)`
+        : `no merge-base between "${base}" and HEAD (unrelated histories)`,
+    );
+  }
+  const mergeBase = mb.trim();
+  try {
+    const tracked = Git.splitZ(await git.raw(['diff', '-z', '--name-only', '--no-renames', '--relative', mergeBase, '--']));
+    const untracked = Git.splitZ(await git.raw(['ls-files', '-z', '--others', '--exclude-standard']));
+    const files = [...new Set([...tracked, ...untracked])].filter((p) => !p.startsWith(HARNESS_DIR)).sort();
+    return { base, merge_base: mergeBase, files, fullReason: null };
+  } catch (e) {
+    return full(base, `git failed: ${(e as Error).message.trim().split('\n')[0]}`, mergeBase);
+  }
+}

@@ -1,0 +1,89 @@
+/** JSON Schema of every envelope the CLI prints (DESIGN §6); published by `harness schema`. */
+const count = { type: 'integer', minimum: 0 } as const;
+const nullableString = { type: ['string', 'null'] } as const;
+
+export const envelopeSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://harness.dev/schema/envelope-v1.json',
+  title: 'harness envelope',
+  type: 'object',
+  additionalProperties: false,
+  required: ['schema_version', 'ok', 'command', 'result', 'next_actions', 'duration_ms'],
+  properties: {
+    schema_version: { const: 1 },
+    ok: { type: 'boolean' },
+    command: { type: 'string', pattern: '^harness( [a-z]+)?$' },
+    result: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        scope: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['base', 'merge_base', 'mode', 'full_reason', 'changed_files', 'changed_scopes', 'expanded_scopes'],
+          properties: {
+            base: { type: 'string' },
+            merge_base: nullableString,
+            mode: { enum: ['scoped', 'full'] },
+            full_reason: nullableString,
+            changed_files: { type: 'array', items: { type: 'string' } },
+            omitted_changed_files: count,
+            changed_scopes: { type: 'array', items: { type: 'string' } },
+            expanded_scopes: { type: 'array', items: { type: 'string' } },
+          },
+        },
+        checks: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id', 'status', 'duration_ms', 'details', 'omitted_details', 'log'],
+            properties: {
+              id: { type: 'string', minLength: 1 },
+              status: { enum: ['pass', 'fail', 'error', 'deferred', 'skipped'] },
+              duration_ms: count,
+              details: { type: 'array', items: { type: 'string' } },
+              omitted_details: count,
+              log: nullableString,
+            },
+          },
+        },
+        summary: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['total', 'passed', 'failed', 'errors', 'deferred', 'skipped', 'omitted_checks'],
+          properties: {
+            total: count,
+            passed: count,
+            failed: count,
+            errors: count,
+            deferred: count,
+            skipped: count,
+            omitted_checks: count,
+          },
+        },
+        error: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['code', 'message', 'key'],
+          properties: {
+            code: { enum: ['usage', 'config', 'environment', 'internal'] },
+            message: { type: 'string' },
+            key: nullableString,
+          },
+        },
+        run_id: { type: 'string' },
+      },
+    },
+    next_actions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['command', 'description'],
+        properties: { command: { type: 'string' }, description: { type: 'string' } },
+      },
+    },
+    duration_ms: count,
+  },
+} as const;

@@ -1,0 +1,24 @@
+import type { Envelope } from './build.js';
+
+const MARK: Record<string, string> = { pass: 'ok  ', fail: 'FAIL', error: 'ERR ', deferred: 'DEFR', skipped: 'skip' };
+
+/** `--format text`: a short human summary of the same envelope (the JSON stays the contract). */
+export function renderText(env: Envelope): string {
+  const lines: string[] = [];
+  const { scope, checks, summary, error } = env.result;
+  lines.push(`${env.command}: ${env.ok ? 'OK' : 'NOT OK'} (${(env.duration_ms / 1000).toFixed(1)}s)`);
+  if (error) lines.push(`  ${error.code} error${error.key ? ` [${error.key}]` : ''}: ${error.message}`);
+  if (scope) {
+    lines.push(`  scope: ${scope.mode}${scope.full_reason ? ` — ${scope.full_reason}` : ''}; ${scope.changed_files.length + (scope.omitted_changed_files ?? 0)} changed file(s); scopes: ${scope.expanded_scopes.join(', ') || '(none)'}`);
+  }
+  for (const c of checks ?? []) {
+    lines.push(`  ${MARK[c.status]} ${c.id} (${(c.duration_ms / 1000).toFixed(1)}s)`);
+    for (const d of c.details) lines.push(`       ${d}`);
+    if (c.omitted_details > 0) lines.push(`       … ${c.omitted_details} more in ${c.log}`);
+  }
+  if (summary) {
+    lines.push(`  ${summary.passed} passed, ${summary.failed} failed, ${summary.errors} errors, ${summary.deferred} deferred`);
+  }
+  for (const a of env.next_actions) lines.push(`  next: ${a.command} — ${a.description}`);
+  return `${lines.join('\n')}\n`;
+}

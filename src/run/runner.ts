@@ -1,0 +1,130 @@
+import { createWriteStream } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import type { Check, CheckContext, CheckResult } from '../checks/check.js';
+import type { Config } from '../config/types.js';
+import type { CheckReport } from '../envelope/build.js';
+import type { Scope } from '../scope/resolve.js';
+import { exec } from './exec.js';
+import { fileStem } from './logs.js';
+
+export interface RunOptions {
+  root: string;
+  runDir: string;
+  /** Repo-relative run dir, for the envelope's log paths. */
+  runDirRel: string;
+  config: Config;
+  scope: Scope;
+  /** loop: the budget; at the deadline running checks are killed and the rest deferred. null = no budget. */
+  budgetMs: number | null;
+  /** gate: a hard per-check limit; a check that reaches it fails. */
+  checkTimeoutMs: number | null;
+  /** Aborted when the harness itself is interrupted. */
+  interrupt: AbortSignal;
+  concurrency?: number;
+}
+
+function endLog(log: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    log.on('error', () => resolve()); // a full disk must not turn into a crash of the harness
+    log.end(resolve);
+  });
+}
+
+/** Run checks cheapest first, up to the core count in parallel, under the budget (DESIGN §4). */
+export async function runChecks(checks: readonly Check[], opts: RunOptions): Promise<CheckReport[]> {
+  const reports = new Map<string, CheckReport>();
+  const queue = [...checks].sort((a, b) => a.cost - b.cost);
+  const running = new Set<AbortController>();
+  const planned = new Set(checks.map((c) => c.id));
+  const stems = new Set<string>();
+  let deadlineHit = false;
+  const deadline =
+    opts.budgetMs === null
+      ? undefined
+      : setTimeout(() => {
+          deadlineHit = true;
+          for (const c of running) c.abort();
+        }, opts.budgetMs);
+  const onInterrupt = () => {
+    for (const c of running) c.abort();
+  };
+  opts.interrupt.addEventListener('abort', onInterrupt);
+
+  const runOne = async (check: Check): Promise<void> => {
+    const started = performance.now();
+    const controller = new AbortController();
+    running.add(controller);
+    let timedOut = false;
+    const timer =
+      opts.checkTimeoutMs === null
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+          }, opts.checkTimeoutMs);
+    const stem = fileStem(check.id, stems);
+    const logPath = join(opts.runDir, `${stem}.log`);
+    const log = createWriteStream(logPath);
+    log.on('error', () => undefined);
+    const ctx: CheckContext = {
+      root: opts.root,
+      runDir: opts.runDir,
+      fileStem: stem,
+      config: opts.config,
+      scope: opts.scope,
+      planned,
+      log,
+      signal: controller.signal,
+      exec: (argv, o) => {
+        log.write(`$ ${JSON.stringify(argv)} (cwd ${o?.cwd ?? opts.root})\n`);
+        return exec(argv, { cwd: o?.cwd ?? opts.root, env: { ...(o?.env ?? process.env), NO_COLOR: '1' }, log, signal: controller.signal });
+      },
+    };
+    let result: CheckResult;
+    try {
+      result = await check.run(ctx);
+    } catch (e) {
+      result = { status: 'error', details: [`harness error in ${check.id}: ${(e as Error).message}`] };
+    }
+    clearTimeout(timer);
+    running.delete(controller);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    let report: CheckReport = { id: check.id, status: result.status, duration_ms: 0, details: result.details, log: null };
+    if (controller.signal.aborted) {
+      if (timedOut) report = { ...report, status: 'fail', details: [`timed out after ${seconds}s (per-check limit of ${opts.checkTimeoutMs! / 1000}s)`] };
+      else if (deadlineHit) report = { ...report, status: 'deferred', details: [`stopped at the budget deadline after ${seconds}s`] };
+      else report = { ...report, status: 'error', details: ['interrupted'] };
+    }
+    for (const d of report.status === 'pass' ? [] : report.details) log.write(`ERROR ${d}\n`);
+    log.write(`STATUS ${report.status}\n`);
+    await endLog(log);
+    reports.set(check.id, { ...report, duration_ms: Math.round(performance.now() - started), log: `${opts.runDirRel}/${stem}.log` });
+  };
+
+  const concurrency = opts.concurrency ?? availableParallelism();
+  const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      if (deadlineHit || opts.interrupt.aborted) {
+        queue.unshift(next);
+        return;
+      }
+      await runOne(next);
+    }
+  });
+  await Promise.all(workers);
+  clearTimeout(deadline);
+  opts.interrupt.removeEventListener('abort', onInterrupt);
+  for (const check of queue) {
+    const why = opts.interrupt.aborted ? 'not started: the harness was interrupted' : `not started: the budget of ${opts.budgetMs! / 1000}s was used up`;
+    reports.set(check.id, {
+      id: check.id,
+      status: opts.interrupt.aborted ? 'error' : 'deferred',
+      duration_ms: 0,
+      details: [why],
+      log: null,
+    });
+  }
+  return checks.map((c) => reports.get(c.id)!);
+}

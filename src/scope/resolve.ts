@@ -1,0 +1,100 @@
+import type { Config } from '../config/types.js';
+import type { Changes } from '../diff/changes.js';
+import { matcher } from '../util/glob.js';
+
+export interface Scope {
+  base: string;
+  merge_base: string | null;
+  mode: 'scoped' | 'full';
+  full_reason: string | null;
+  changed_files: string[];
+  changed_scopes: string[];
+  expanded_scopes: string[];
+}
+
+/** The scope owning a repo-relative path: longest path_map prefix, found by walking up the path's directories. */
+export function ownerOf(path: string, pathMap: Map<string, string>): string | null {
+  // A path that is itself a mapped directory (a submodule pointer, a symlinked package) belongs to it.
+  const self = pathMap.get(`${path}/`);
+  if (self !== undefined) return self;
+  let dir = path;
+  for (;;) {
+    const cut = dir.lastIndexOf('/');
+    dir = cut < 0 ? '' : dir.slice(0, cut);
+    const hit = pathMap.get(dir === '' ? '' : `${dir}/`);
+    if (hit !== undefined) return hit;
+    if (dir === '') return null;
+  }
+}
+
+/** Every scope that must be re-checked when `changed` change: BFS over the reversed dependency edges. */
+export function expand(changed: Iterable<string>, config: Config): string[] {
+  const dependents = new Map<string, string[]>();
+  for (const table of [config.scope.dependencies, config.scope.test_dependencies]) {
+    for (const [from, tos] of table) {
+      for (const to of tos) dependents.set(to, [...(dependents.get(to) ?? []), from]);
+    }
+  }
+  const seen = new Set(changed);
+  const queue = [...seen];
+  for (let i = 0; i < queue.length; i++) {
+    for (const next of dependents.get(queue[i]!) ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return [...seen].sort();
+}
+
+/** The path_map prefixes of a scope ('' = repo root), sorted. */
+export function prefixesOf(config: Config, scope: string): string[] {
+  return [...config.scope.path_map].filter(([, s]) => s === scope).map(([p]) => p).sort();
+}
+
+/** Does a repo-relative path belong to `scope`? (Longest-prefix ownership, not mere containment.) */
+export function inScope(path: string, scope: string, config: Config): boolean {
+  return ownerOf(path, config.scope.path_map) === scope;
+}
+
+export function allScopes(config: Config): string[] {
+  return [...new Set(config.scope.path_map.values())].sort();
+}
+
+function describe(kind: string, paths: string[]): string {
+  const more = paths.length > 1 ? ` (and ${paths.length - 1} more)` : '';
+  return `${kind}: ${JSON.stringify(paths[0])}${more}`;
+}
+
+/** DESIGN §3: map changed files to scopes, expand through dependents, and fail closed to full mode. */
+export function resolveScope(config: Config, changes: Changes): Scope {
+  const isIgnored = matcher(config.scope.ignore);
+  const isGlobal = matcher(config.scope.global);
+  const changedScopes = new Set<string>();
+  const globals: string[] = [];
+  const unmapped: string[] = [];
+  for (const path of changes.files) {
+    if (isIgnored(path)) continue;
+    if (isGlobal(path)) {
+      globals.push(path);
+      continue;
+    }
+    const owner = ownerOf(path, config.scope.path_map);
+    if (owner === null) unmapped.push(path);
+    else changedScopes.add(owner);
+  }
+  const reason =
+    changes.fullReason ??
+    (globals.length > 0 ? describe('global file changed', globals) : null) ??
+    (unmapped.length > 0 ? describe('path matches no scope in [scope.path_map]', unmapped) : null);
+  return {
+    base: changes.base,
+    merge_base: changes.merge_base,
+    mode: reason ? 'full' : 'scoped',
+    full_reason: reason,
+    changed_files: changes.files,
+    changed_scopes: [...changedScopes].sort(),
+    expanded_scopes: reason ? allScopes(config) : expand(changedScopes, config),
+  };
+}

@@ -1,0 +1,108 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import { afterAll } from 'vitest';
+import { gitInit, materialize } from '../scripts/fixture.js';
+import { envelopeSchema } from '../src/envelope/schema.js';
+import type { Envelope } from '../src/envelope/build.js';
+
+export const BIN = fileURLToPath(new URL('../bin/harness.js', import.meta.url));
+const validate = new Ajv({ strict: true }).compile(envelopeSchema);
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+
+export function tempDir(prefix = 'harness-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+/** A fresh copy of a fixture workspace, committed on `main` in a new git repo. */
+export function workspace(name: 'demo' | 'rootcfg' = 'demo'): string {
+  const dir = tempDir(`harness-${name}-`);
+  materialize(name, dir);
+  gitInit(dir);
+  return dir;
+}
+
+export function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export function commitAll(dir: string, message = 'change'): void {
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', message);
+}
+
+export function write(dir: string, rel: string, text: string): void {
+  writeFileSync(join(dir, rel), text);
+}
+
+export function append(dir: string, rel: string, text: string): void {
+  writeFileSync(join(dir, rel), readFileSync(join(dir, rel), 'utf8') + text);
+}
+
+export interface Run {
+  code: number | null;
+  env: Envelope;
+  stdout: string;
+  stderr: string;
+}
+
+/** Assert stdout is exactly one envelope that validates against the published schema, and return it. */
+export function parseEnvelope(stdout: string): Envelope {
+  const env = JSON.parse(stdout) as Envelope;
+  if (!validate(env)) throw new Error(`envelope does not match its schema: ${JSON.stringify(validate.errors)}\n${stdout}`);
+  return env;
+}
+
+/** Run the built CLI. Every envelope any test sees is validated against the schema here. */
+export function harness(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Run {
+  const res = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? process.cwd(),
+    env: opts.env ?? process.env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: res.status, env: parseEnvelope(res.stdout), stdout: res.stdout, stderr: res.stderr };
+}
+
+/** The same, asynchronously, with access to the child (for signals). */
+export function harnessAsync(args: string[]): { child: ReturnType<typeof spawn>; done: Promise<Run> } {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const done = new Promise<Run>((resolve) =>
+    child.on('close', (code) => resolve({ code, env: parseEnvelope(stdout), stdout, stderr })),
+  );
+  return { child, done };
+}
+
+/** Is a process still running? A zombie (exited, not yet reaped by init) counts as gone. */
+export function alive(pid: number): boolean {
+  const stat = `/proc/${pid}/stat`;
+  if (!existsSync(stat)) return false;
+  try {
+    return readFileSync(stat, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+export function checkIds(run: Run): string[] {
+  return (run.env.result.checks ?? []).map((c) => c.id).sort();
+}
+
+export function check(run: Run, id: string) {
+  const c = run.env.result.checks?.find((x) => x.id === id);
+  if (!c) throw new Error(`no check ${id} in ${run.stdout}`);
+  return c;
+}
