@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import type { CommandCheckConfig } from '../config/types.js';
 import { toolError, type Check, type CheckContext, type CheckResult } from './check.js';
 
-/** Lines a command reports as findings: `path:line[:col] message` or `ERROR …`; else its last output lines. */
-export function commandDetails(output: string): string[] {
-  const lines = output.split(/\r?\n/).map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trimEnd()).filter(Boolean);
-  const findings = lines.filter((l) => /^ERROR\b/.test(l) || /^[^\s:]+:\d+(:\d+)?\s/.test(l));
-  return findings.length > 0 ? findings.map((l) => l.replace(/^ERROR:?\s*/, '')) : lines.slice(-5);
+/** Lines a command prints on stdout as findings: `path:line[:col] message` or `ERROR …`; else its last output lines. */
+export function commandDetails(stdout: string, tail: string): string[] {
+  const lines = (text: string) => text.split(/\r?\n/).map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trimEnd()).filter(Boolean);
+  const findings = lines(stdout).filter((l) => /^ERROR\b/.test(l) || /^\S.*?:\d+(:\d+)?[\s:]/.test(l));
+  return findings.length > 0 ? findings.map((l) => l.replace(/^ERROR:?\s*/, '')) : lines(tail).slice(-5);
 }
 
 /**
@@ -34,7 +34,7 @@ export function commandCheck(spec: CommandCheckConfig): Check {
       if (res.spawnError) return toolError(`command ${JSON.stringify(spec.run[0])}`, res, 'could not start');
       if (res.code === 0) return { status: 'pass', details: [] };
       if (res.code === null) return toolError(spec.id, res, 'was killed');
-      return { status: 'fail', details: commandDetails(res.tail) };
+      return { status: 'fail', details: commandDetails(res.stdout, res.tail) };
     },
   };
 }
