@@ -14,10 +14,14 @@ materialize('demo', dir);
 gitInit(dir);
 
 const edited = 'packages/text/src/slug.ts';
-appendFileSync(join(dir, edited), '\nexport function initials(words: readonly string[]): string {\n  return words.map((w) => w.charAt(0).toUpperCase()).join(\'\');\n}\n');
+appendFileSync(join(dir, edited), "\nexport function initials(words: readonly string[]): string {\n  return words.map((w) => w.charAt(0).toUpperCase()).join('');\n}\n");
+appendFileSync(
+  join(dir, 'packages/text/test/text.test.ts'),
+  "\nimport { initials } from '../src/slug';\n\nit('takes initials', () => {\n  expect(initials(['scoped', 'harness'])).toBe('SH');\n});\n",
+);
 process.stderr.write(
   `demo: workspace in ${dir}\n` +
-    `demo: edited ${edited}; app depends on text, so loop checks text and app (not core, math, cli)\n` +
+    `demo: edited ${edited} and its test; app depends on text, so loop checks text and app (not core, math, cli)\n` +
     'demo: running harness loop --format text (the JSON envelope follows it)\n\n',
 );
 

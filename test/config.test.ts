@@ -125,9 +125,10 @@ describe('defaults derived from the workspace', () => {
       'packages/cli/': 'cli',
       'packages/core/': 'core',
       'packages/math/': 'math',
+      'packages/numpy-lite/': 'numpy-lite',
       'packages/text/': 'text',
     });
-    expect(raw.scope.dependencies).toEqual({ app: ['math', 'text'], cli: ['core'], core: [], math: ['core'], text: ['core'] });
+    expect(raw.scope.dependencies).toEqual({ app: ['math', 'text'], cli: ['core'], core: [], math: ['core'], 'numpy-lite': [], text: ['core'] });
   });
 
   it('no harness.toml → the derived config drives scope', () => {

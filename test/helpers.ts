@@ -106,3 +106,16 @@ export function check(run: Run, id: string) {
   if (!c) throw new Error(`no check ${id} in ${run.stdout}`);
   return c;
 }
+
+/** A realistic leaf change in the demo's cli package: a runtime export and a test for it. */
+export function leafEdit(dir: string, name = 'DEFAULT_DEPTH'): void {
+  append(dir, 'packages/cli/src/args.ts', `\nexport const ${name} = 3;\n`);
+  append(dir, 'packages/cli/test/args.test.ts', `\nimport { ${name} } from '../src/args';\n\nit('has ${name}', () => {\n  expect(${name}).toBe(3);\n});\n`);
+}
+
+/** The ids of the per-scope checks (lint/typecheck/test) of a run. */
+export function scopeCheckIds(run: Run): string[] {
+  return checkIds(run).filter((id) => /^(lint|typecheck|test):/.test(id));
+}
+
+export const GUARDS = ['boundaries', 'changed_tests', 'file_size', 'graph', 'suppressions'];

@@ -1,22 +1,22 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { append, check, checkIds, git, harness, workspace, write } from './helpers.js';
+import { append, check, checkIds, git, GUARDS, harness, leafEdit, scopeCheckIds, workspace, write } from './helpers.js';
 
 const CLI_CHECKS = ['lint:cli', 'test:cli', 'typecheck:cli'];
 
 describe('harness loop on the demo workspace (real eslint, tsc, vitest)', () => {
   it('a leaf edit runs only that scope’s checks, green, and points to the gate', () => {
     const dir = workspace();
-    append(dir, 'packages/cli/src/args.ts', '\nexport const DEFAULT_DEPTH = 3;\n');
+    leafEdit(dir);
     const run = harness(['loop', '--cwd', dir]);
     expect(run.code).toBe(0);
     expect(run.env.ok).toBe(true);
-    expect(checkIds(run)).toEqual(CLI_CHECKS);
+    expect(checkIds(run)).toEqual([...GUARDS, ...CLI_CHECKS].sort());
     expect(run.env.result.checks!.every((c) => c.status === 'pass')).toBe(true);
     expect(run.env.next_actions[0]!.command).toBe(`harness --cwd ${dir} gate`);
     for (const c of run.env.result.checks!) expect(readFileSync(join(dir, c.log!), 'utf8')).toContain('STATUS pass');
-    expect(git(dir, 'status', '--porcelain')).toBe(' M packages/cli/src/args.ts\n');
+    expect(git(dir, 'status', '--porcelain')).toBe(' M packages/cli/src/args.ts\n M packages/cli/test/args.test.ts\n');
   });
 
   it('a type error, a lint error and a failing test each fail with file:line; fixing them goes green', () => {
@@ -29,7 +29,7 @@ describe('harness loop on the demo workspace (real eslint, tsc, vitest)', () => 
     expect(check(red, 'typecheck:cli')).toMatchObject({ status: 'fail', details: [expect.stringMatching(/^packages\/cli\/src\/args\.ts:18:14 TS2322: /)] });
     expect(check(red, 'lint:cli')).toMatchObject({ status: 'fail', details: [expect.stringMatching(/^packages\/cli\/src\/args\.ts:19:23 .*no-explicit-any/)] });
     expect(check(red, 'test:cli')).toMatchObject({ status: 'fail', details: [expect.stringMatching(/^packages\/cli\/test\/depth\.test\.ts:5:\d+ formats depth: AssertionError/)] });
-    expect(red.env.result.summary).toMatchObject({ total: 3, failed: 3, passed: 0 });
+    expect(red.env.result.summary).toMatchObject({ total: 8, failed: 3, passed: 5 });
     expect(red.env.next_actions[0]!.command).toBe(`harness --cwd ${dir} loop --only lint:cli,typecheck:cli,test:cli`);
     const log = readFileSync(join(dir, check(red, 'typecheck:cli').log!), 'utf8');
     expect(log).toMatch(/^ERROR packages\/cli\/src\/args\.ts:18:14 TS2322/m);
@@ -39,7 +39,7 @@ describe('harness loop on the demo workspace (real eslint, tsc, vitest)', () => 
     write(dir, 'packages/cli/test/depth.test.ts', "import { expect, it } from 'vitest';\nimport { formatArg } from '../src/index';\n\nit('formats depth', () => {\n  expect(formatArg('depth', 3)).toEqual(['--depth', '3']);\n});\n");
     const green = harness(['loop', '--cwd', dir]);
     expect(green.code).toBe(0);
-    expect(green.env.result.summary).toMatchObject({ total: 3, passed: 3 });
+    expect(green.env.result.summary).toMatchObject({ total: 8, passed: 8 });
   });
 
   it('a tool that is not installed is an error saying what to install, never a pass', () => {
@@ -66,7 +66,7 @@ describe('root configs: one tsconfig, one vitest config with projects', () => {
     const dir = workspace('rootcfg');
     append(dir, 'packages/feature/test/scheduler.test.ts', "\nit('is wrong', () => {\n  expect(1).toBe(2);\n});\n");
     const run = harness(['loop', '--cwd', dir]);
-    expect(checkIds(run)).toEqual(['lint:feature', 'test:feature', 'typecheck:feature']);
+    expect(scopeCheckIds(run)).toEqual(['lint:feature', 'test:feature', 'typecheck:feature']);
     expect(check(run, 'test:feature')).toMatchObject({
       status: 'fail',
       details: [expect.stringMatching(/^packages\/feature\/test\/scheduler\.test\.ts:\d+:\d+ is wrong: AssertionError: expected 1 to be 2/)],

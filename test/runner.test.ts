@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { append, check, git, harness, harnessAsync, alive, tempDir, workspace, write } from './helpers.js';
+import { alive, append, check, git, harness, harnessAsync, leafEdit, tempDir, workspace, write } from './helpers.js';
 
 /** A check that hangs with a child in its process group that ignores SIGTERM; both pids go to pidFile. */
 function hangScript(pidFile: string): string {
@@ -21,7 +21,7 @@ function hangingWorkspace(extraToml = ''): { dir: string; pidFile: string } {
   append(dir, 'harness.toml', `\n${extraToml}\n[[checks.command]]\nid = "hang"\nrun = ["node", "checks/hang.mjs"]\nscopes = ["cli"]\n`);
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'hang check');
-  append(dir, 'packages/cli/src/args.ts', '\nexport const w = 1;\n');
+  leafEdit(dir);
   return { dir, pidFile };
 }
 
@@ -70,7 +70,7 @@ describe('budget, timeouts and interrupts kill whole process groups', () => {
       expect(run.env.result.error).toMatchObject({ code: 'environment', message: `interrupted by ${signal}` });
       await new Promise((r) => setTimeout(r, 1500)); // the SIGKILL escalation for the TERM-ignoring child
       for (const pid of pidsOf(pidFile)) expect(alive(pid)).toBe(false);
-      expect(git(dir, 'status', '--porcelain')).toBe(' M packages/cli/src/args.ts\n');
+      expect(git(dir, 'status', '--porcelain')).toBe(' M packages/cli/src/args.ts\n M packages/cli/test/args.test.ts\n');
     }
   });
 });

@@ -87,7 +87,7 @@ describe('harness scope on a real repo', () => {
     const scope = scopeOf(dir);
     expect(scope.mode).toBe('full');
     expect(scope.full_reason).toBe(`global file changed: ${JSON.stringify(file)}`);
-    expect(scope.expanded_scopes).toEqual(['app', 'cli', 'core', 'math', 'text']);
+    expect(scope.expanded_scopes).toEqual(['app', 'cli', 'core', 'math', 'numpy-lite', 'text']);
   });
 
   it('an unmapped path → full, naming the path', () => {

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { Config } from '../config/types.js';
 import type { Status } from '../envelope/build.js';
+import type { FileDiff } from '../diff/lines.js';
 import type { ExecResult } from '../run/exec.js';
 import type { Scope } from '../scope/resolve.js';
 
@@ -26,6 +27,8 @@ export interface CheckContext {
   log: Writable;
   /** Aborted at the budget deadline, the per-check timeout or an interrupt. */
   signal: AbortSignal;
+  /** Added/removed lines of every changed file (computed once per run); null without a merge-base. */
+  diff(): Promise<Map<string, FileDiff> | null>;
   /** Run a program in the target repo (never a shell), its output going to the log. */
   exec(argv: readonly string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<ExecResult>;
 }
@@ -35,6 +38,11 @@ export interface Check {
   id: string;
   cost: number;
   run(ctx: CheckContext): Promise<CheckResult>;
+}
+
+/** The answer of a diff-based check when there is no merge-base to diff against. */
+export function noDiff(scope: Scope): CheckResult {
+  return { status: 'error', details: [`cannot tell which lines changed: ${scope.full_reason ?? 'no merge-base'}`] };
 }
 
 /** The status of a tool run that ended without a verdict we can trust. */

@@ -24,8 +24,27 @@ export const configSchema = {
         path_map: { type: 'object', additionalProperties: scopeName },
         dependencies: scopeGraph,
         test_dependencies: scopeGraph,
+        test_globs: { ...stringList, minItems: 1 },
       },
     },
+    boundaries: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        rules: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['scope'],
+            properties: { scope: scopeName, forbid: stringList, forbid_strings: stringList },
+          },
+        },
+      },
+    },
+    limits: { type: 'object', additionalProperties: false, properties: { max_file_lines: positiveInt } },
+    mutate: { type: 'object', additionalProperties: false, properties: { require_changed_tests: { type: 'boolean' } } },
+    suppressions: { type: 'object', additionalProperties: false, properties: { patterns: stringList } },
     loop: {
       type: 'object',
       additionalProperties: false,

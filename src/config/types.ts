@@ -9,6 +9,14 @@ export interface CommandCheckConfig {
   scopes: string[];
 }
 
+export interface BoundaryRule {
+  scope: string;
+  /** Package names or path prefixes (repo-relative) the scope must not reference. */
+  forbid: string[];
+  /** Text no string literal or template string in the scope may contain. */
+  forbid_strings: string[];
+}
+
 export interface Config {
   /** Absolute path of the file the config came from, or null when derived from the workspace. */
   source: string | null;
@@ -20,7 +28,13 @@ export interface Config {
     path_map: Map<string, string>;
     dependencies: Map<string, string[]>;
     test_dependencies: Map<string, string[]>;
+    /** Globs recognising test files (vs runtime files). */
+    test_globs: string[];
   };
+  boundaries: { rules: BoundaryRule[] };
+  limits: { max_file_lines: number };
+  mutate: { require_changed_tests: boolean };
+  suppressions: { patterns: RegExp[] };
   loop: { budget_seconds: number };
   gate: { check_timeout_seconds: number };
   checks: { command: CommandCheckConfig[] };
@@ -47,7 +61,10 @@ export const DEFAULT_GLOBAL = [
   'vite.config.*',
 ];
 
+export const DEFAULT_TEST_GLOBS = ['**/*.test.*', '**/*.spec.*', '**/test/**', '**/tests/**', '**/__tests__/**'];
+
 export const DEFAULTS = {
+  max_file_lines: 500,
   budget_seconds: 180,
   check_timeout_seconds: 900,
   max_checks: 20,

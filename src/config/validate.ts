@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { HarnessError } from '../errors.js';
 import { configSchema } from './schema.js';
-import { DEFAULTS, DEFAULT_GLOBAL, VERBS, type Config, type Verb } from './types.js';
+import { DEFAULTS, DEFAULT_GLOBAL, DEFAULT_TEST_GLOBS, VERBS, type Config, type Verb } from './types.js';
 
 type Raw = Record<string, unknown>;
 
@@ -89,6 +89,18 @@ export function validateConfig(raw: Raw, source: string | null): Config {
     return { id, run: c.run as string[], verbs: ((c.verbs ?? VERBS) as Verb[]).slice(), scopes: scopesOf };
   });
 
+  const rules = (((raw.boundaries as Raw | undefined)?.rules ?? []) as Raw[]).map((r, i) => {
+    if (!scopes.has(r.scope as string)) fail(['boundaries', 'rules', String(i), 'scope'], `unknown scope "${String(r.scope)}"`);
+    return { scope: r.scope as string, forbid: (r.forbid ?? []) as string[], forbid_strings: (r.forbid_strings ?? []) as string[] };
+  });
+  const patterns = (((raw.suppressions as Raw | undefined)?.patterns ?? []) as string[]).map((p, i) => {
+    try {
+      return new RegExp(p);
+    } catch (e) {
+      return fail(['suppressions', 'patterns', String(i)], `not a valid regular expression: ${(e as Error).message}`);
+    }
+  });
+
   const section = (name: string) => (raw[name] ?? {}) as Record<string, number>;
   return {
     source,
@@ -99,7 +111,12 @@ export function validateConfig(raw: Raw, source: string | null): Config {
       path_map: pathMap,
       dependencies,
       test_dependencies: testDependencies,
+      test_globs: (scope.test_globs ?? DEFAULT_TEST_GLOBS) as string[],
     },
+    boundaries: { rules },
+    limits: { max_file_lines: section('limits').max_file_lines ?? DEFAULTS.max_file_lines },
+    mutate: { require_changed_tests: ((raw.mutate as Raw | undefined)?.require_changed_tests ?? true) as boolean },
+    suppressions: { patterns },
     loop: { budget_seconds: section('loop').budget_seconds ?? DEFAULTS.budget_seconds },
     gate: { check_timeout_seconds: section('gate').check_timeout_seconds ?? DEFAULTS.check_timeout_seconds },
     checks: { command },

@@ -1,4 +1,9 @@
+import { boundariesCheck } from '../checks/boundaries.js';
+import { changedTestsCheck } from '../checks/changed-tests.js';
 import type { Check } from '../checks/check.js';
+import { fileSizeCheck } from '../checks/file-size.js';
+import { graphCheck } from '../checks/graph.js';
+import { suppressionsCheck } from '../checks/suppressions.js';
 import { commandCheck } from '../checks/command.js';
 import { lintCheck } from '../checks/lint.js';
 import { testCheck } from '../checks/test.js';
@@ -7,8 +12,19 @@ import type { Config, Verb } from '../config/types.js';
 import { HarnessError } from '../errors.js';
 import { allScopes, type Scope } from '../scope/resolve.js';
 
+/** The structural guards (DESIGN §4): cheap, one each per run, over the diff or the scopes' files. */
+function guards(config: Config): Check[] {
+  return [
+    suppressionsCheck(),
+    fileSizeCheck(),
+    ...(config.mutate.require_changed_tests ? [changedTestsCheck()] : []),
+    graphCheck(),
+    boundariesCheck(),
+  ];
+}
+
 function checksFor(scopes: readonly string[], config: Config, verb: Verb, everyCommand: boolean): Check[] {
-  const perScope = scopes.flatMap((s) => [lintCheck(s), typecheckCheck(s), testCheck(s)]);
+  const perScope = [...guards(config), ...scopes.flatMap((s) => [lintCheck(s), typecheckCheck(s), testCheck(s)])];
   const commands = config.checks.command
     .filter((c) => c.verbs.includes(verb))
     .filter((c) => everyCommand || c.scopes.length === 0 || c.scopes.some((s) => scopes.includes(s)))

@@ -6,6 +6,7 @@ import type { Check, CheckContext, CheckResult } from '../checks/check.js';
 import type { Config } from '../config/types.js';
 import type { CheckReport } from '../envelope/build.js';
 import type { Scope } from '../scope/resolve.js';
+import { diffLines } from '../diff/lines.js';
 import { exec } from './exec.js';
 import { fileStem } from './logs.js';
 
@@ -39,6 +40,9 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
   const running = new Set<AbortController>();
   const planned = new Set(checks.map((c) => c.id));
   const stems = new Set<string>();
+  let diff: ReturnType<CheckContext['diff']> | undefined;
+  const diffOnce = () =>
+    (diff ??= opts.scope.merge_base === null ? Promise.resolve(null) : diffLines(opts.root, opts.scope.merge_base, opts.scope.changed_files));
   let deadlineHit = false;
   const deadline =
     opts.budgetMs === null
@@ -75,6 +79,7 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
       config: opts.config,
       scope: opts.scope,
       planned,
+      diff: diffOnce,
       log,
       signal: controller.signal,
       exec: (argv, o) => {

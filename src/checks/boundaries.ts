@@ -1,0 +1,96 @@
+import type { BoundaryRule } from '../config/types.js';
+import { workTreeFiles } from '../diff/files.js';
+import { ownerOf } from '../scope/resolve.js';
+import type { Check, CheckContext, CheckResult } from './check.js';
+import { isCode, Resolver, type Target } from './imports.js';
+
+/** Does a target hit one of the rule's forbidden package names / path prefixes? Returns the entry. */
+function forbidden(rule: BoundaryRule, specifier: string, target: Target, resolver: Resolver): string | null {
+  for (const f of rule.forbid) {
+    const prefix = f.endsWith('/') ? f : `${f}/`;
+    if (specifier === f || specifier.startsWith(prefix)) return f;
+    if (target.pkg === f) return f;
+    if (target.path && (target.path === f || target.path.startsWith(prefix))) return f;
+    const dir = resolver.packageDir(f);
+    if (dir !== undefined && target.path && (target.path === dir || target.path.startsWith(`${dir}/`))) return f;
+  }
+  return null;
+}
+
+/**
+ * The chain by which a repo file reaches a forbidden module through its imports and re-exports
+ * (`a.ts → b.ts → 'numpy-lite'`), or null. Memoised; cycles are cut.
+ */
+function chainOf(path: string, rule: BoundaryRule, resolver: Resolver, memo: Map<string, string[] | null>): string[] | null {
+  if (memo.has(path)) return memo.get(path)!;
+  memo.set(path, null);
+  if (!isCode(path)) return null;
+  let facts;
+  try {
+    facts = resolver.scan(path);
+  } catch {
+    return null;
+  }
+  for (const ref of facts.refs) {
+    if (ref.specifier === null) continue;
+    const target = resolver.resolve(path, ref.specifier);
+    const hit = forbidden(rule, ref.specifier, target, resolver);
+    if (hit) {
+      memo.set(path, [path, `'${ref.specifier}'`]);
+      return memo.get(path)!;
+    }
+    if (target.path) {
+      const rest = chainOf(target.path, rule, resolver, memo);
+      if (rest) {
+        memo.set(path, [path, ...rest]);
+        return memo.get(path)!;
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * boundaries — `[[boundaries.rules]]` over every code file of the ruled scopes (loop: the expanded
+ * scopes; gate: all): every module reference form, resolved through relative paths, tsconfig `paths`
+ * and workspace names; re-export chains; forbidden strings; non-static specifiers are findings.
+ */
+export function boundariesCheck(): Check {
+  return {
+    id: 'boundaries',
+    cost: 1,
+    async run(ctx: CheckContext): Promise<CheckResult> {
+      const rules = ctx.config.boundaries.rules.filter((r) => ctx.scope.expanded_scopes.includes(r.scope));
+      if (rules.length === 0) return { status: 'pass', details: [] };
+      const files = (await workTreeFiles(ctx.root)).filter(isCode);
+      const resolver = new Resolver(ctx.root);
+      const details: string[] = [];
+      for (const rule of rules) {
+        const memo = new Map<string, string[] | null>();
+        for (const path of files.filter((f) => ownerOf(f, ctx.config.scope.path_map) === rule.scope)) {
+          const facts = resolver.scan(path);
+          for (const ref of facts.refs) {
+            const where = `${path}:${ref.line}:${ref.col}`;
+            if (ref.specifier === null) {
+              details.push(`${where} ${ref.kind} with a computed specifier: cannot verify scope ${rule.scope}'s boundaries (use a string literal)`);
+              continue;
+            }
+            const target = resolver.resolve(path, ref.specifier);
+            const hit = forbidden(rule, ref.specifier, target, resolver);
+            if (hit) {
+              details.push(`${where} ${ref.kind} '${ref.specifier}': scope ${rule.scope} forbids "${hit}"`);
+              continue;
+            }
+            const chain = target.path ? chainOf(target.path, rule, resolver, memo) : null;
+            if (chain) details.push(`${where} ${ref.kind} '${ref.specifier}' reaches a forbidden module: ${chain.join(' → ')}`);
+          }
+          for (const s of facts.strings) {
+            const text = rule.forbid_strings.find((t) => s.text.includes(t));
+            if (text) details.push(`${path}:${s.line}:${s.col} string ${JSON.stringify(s.text.slice(0, 60))} contains "${text}", forbidden in scope ${rule.scope}`);
+          }
+        }
+      }
+      return details.length > 0 ? { status: 'fail', details } : { status: 'pass', details: [] };
+    },
+  };
+}

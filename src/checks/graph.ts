@@ -1,0 +1,73 @@
+import type { Config } from '../config/types.js';
+import { workTreeFiles } from '../diff/files.js';
+import { classifier } from '../scope/classify.js';
+import { ownerOf } from '../scope/resolve.js';
+import type { Check, CheckContext, CheckResult } from './check.js';
+import { isCode, Resolver } from './imports.js';
+
+/** Scopes reachable from `from` over the given edge tables (transitively). */
+function reachable(from: string, tables: Map<string, string[]>[]): Set<string> {
+  const seen = new Set<string>([from]);
+  const queue = [from];
+  for (let i = 0; i < queue.length; i++) {
+    for (const t of tables) {
+      for (const next of t.get(queue[i]!) ?? []) {
+        if (!seen.has(next)) {
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    }
+  }
+  return seen;
+}
+
+function allowed(config: Config): { runtime: (s: string) => Set<string>; test: (s: string) => Set<string> } {
+  const memo = new Map<string, Set<string>>();
+  const get = (key: string, build: () => Set<string>) => memo.get(key) ?? memo.set(key, build()).get(key)!;
+  return {
+    runtime: (s) => get(`r:${s}`, () => reachable(s, [config.scope.dependencies])),
+    test: (s) => get(`t:${s}`, () => reachable(s, [config.scope.dependencies, config.scope.test_dependencies])),
+  };
+}
+
+/**
+ * graph — every import from scope A into scope B must be declared: from A's runtime files in
+ * `[scope.dependencies]`, from its test files there or in `[scope.test_dependencies]` (transitively).
+ * An undeclared edge makes scoping unsafe: a change in B would not re-check A.
+ */
+export function graphCheck(): Check {
+  return {
+    id: 'graph',
+    cost: 1,
+    async run(ctx: CheckContext): Promise<CheckResult> {
+      const { config } = ctx;
+      const { isTest } = classifier(config);
+      const scopes = new Set(ctx.scope.expanded_scopes);
+      const files = (await workTreeFiles(ctx.root)).filter((f) => isCode(f));
+      const resolver = new Resolver(ctx.root);
+      const reach = allowed(config);
+      const details: string[] = [];
+      for (const path of files) {
+        const from = ownerOf(path, config.scope.path_map);
+        if (from === null || !scopes.has(from)) continue;
+        const test = isTest(path);
+        for (const ref of resolver.scan(path).refs) {
+          if (ref.specifier === null) continue;
+          const target = resolver.resolve(path, ref.specifier);
+          const to = target.path === null ? null : ownerOf(target.path, config.scope.path_map);
+          if (to === null || to === from) continue;
+          if ((test ? reach.test(from) : reach.runtime(from)).has(to)) continue;
+          const table = test ? 'test_dependencies' : 'dependencies';
+          const current = (config.scope[table].get(from) ?? []).map((s) => JSON.stringify(s));
+          details.push(
+            `${path}:${ref.line}:${ref.col} ${test ? 'test file' : 'runtime file'} of scope ${from} imports '${ref.specifier}' (scope ${to}), ` +
+              `which harness.toml does not declare: a change in ${to} would not re-check ${from}. ` +
+              `Fix: [scope.${table}] ${JSON.stringify(from)} = [${[...current, JSON.stringify(to)].join(', ')}]`,
+          );
+        }
+      }
+      return details.length > 0 ? { status: 'fail', details } : { status: 'pass', details: [] };
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import type { Config } from '../config/types.js';
+import { matcher } from '../util/glob.js';
+
+const CODE = /\.(?:[cm]?[jt]sx?)$/;
+
+/** Classifies repo-relative paths as test files (by `[scope] test_globs`) or runtime code. */
+export function classifier(config: Config): { isTest(path: string): boolean; isRuntimeCode(path: string): boolean } {
+  const isTest = matcher(config.scope.test_globs);
+  const isIgnored = matcher(config.scope.ignore);
+  return {
+    isTest,
+    isRuntimeCode: (path) => CODE.test(path) && !path.endsWith('.d.ts') && !isTest(path) && !isIgnored(path),
+  };
+}
