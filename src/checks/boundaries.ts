@@ -51,16 +51,16 @@ function chainOf(path: string, rule: BoundaryRule, resolver: Resolver, memo: Map
 }
 
 /**
- * boundaries — `[[boundaries.rules]]` over every code file of the ruled scopes (loop: the expanded
- * scopes; gate: all): every module reference form, resolved through relative paths, tsconfig `paths`
+ * boundaries — `[[boundaries.rules]]` over every code file of the ruled scopes in `scopeList` (loop: the
+ * expanded scopes; gate: all): every module reference form, resolved through relative paths, tsconfig `paths`
  * and workspace names; re-export chains; forbidden strings; non-static specifiers are findings.
  */
-export function boundariesCheck(): Check {
+export function boundariesCheck(scopeList: readonly string[]): Check {
   return {
     id: 'boundaries',
     cost: 1,
     async run(ctx: CheckContext): Promise<CheckResult> {
-      const rules = ctx.config.boundaries.rules.filter((r) => ctx.scope.expanded_scopes.includes(r.scope));
+      const rules = ctx.config.boundaries.rules.filter((r) => scopeList.includes(r.scope));
       if (rules.length === 0) return { status: 'pass', details: [] };
       const files = (await workTreeFiles(ctx.root)).filter(isCode);
       const resolver = new Resolver(ctx.root);

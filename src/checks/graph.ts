@@ -34,16 +34,16 @@ function allowed(config: Config): { runtime: (s: string) => Set<string>; test: (
 /**
  * graph — every import from scope A into scope B must be declared: from A's runtime files in
  * `[scope.dependencies]`, from its test files there or in `[scope.test_dependencies]` (transitively).
- * An undeclared edge makes scoping unsafe: a change in B would not re-check A.
+ * An undeclared edge makes scoping unsafe: a change in B would not re-check A. Runs over `scopeList`'s files.
  */
-export function graphCheck(): Check {
+export function graphCheck(scopeList: readonly string[]): Check {
   return {
     id: 'graph',
     cost: 1,
     async run(ctx: CheckContext): Promise<CheckResult> {
       const { config } = ctx;
       const { isTest } = classifier(config);
-      const scopes = new Set(ctx.scope.expanded_scopes);
+      const scopes = new Set(scopeList);
       const files = (await workTreeFiles(ctx.root)).filter((f) => isCode(f));
       const resolver = new Resolver(ctx.root);
       const reach = allowed(config);

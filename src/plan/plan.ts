@@ -13,18 +13,18 @@ import { HarnessError } from '../errors.js';
 import { allScopes, type Scope } from '../scope/resolve.js';
 
 /** The structural guards (DESIGN §4): cheap, one each per run, over the diff or the scopes' files. */
-function guards(config: Config): Check[] {
+function guards(config: Config, scopes: readonly string[]): Check[] {
   return [
     suppressionsCheck(),
     fileSizeCheck(),
     ...(config.mutate.require_changed_tests ? [changedTestsCheck()] : []),
-    graphCheck(),
-    boundariesCheck(),
+    graphCheck(scopes),
+    boundariesCheck(scopes),
   ];
 }
 
 function checksFor(scopes: readonly string[], config: Config, verb: Verb, everyCommand: boolean): Check[] {
-  const perScope = [...guards(config), ...scopes.flatMap((s) => [lintCheck(s), typecheckCheck(s), testCheck(s)])];
+  const perScope = [...guards(config, scopes), ...scopes.flatMap((s) => [lintCheck(s), typecheckCheck(s), testCheck(s)])];
   const commands = config.checks.command
     .filter((c) => c.verbs.includes(verb))
     .filter((c) => everyCommand || c.scopes.length === 0 || c.scopes.some((s) => scopes.includes(s)))
