@@ -45,6 +45,9 @@ describe('config validation names the key', () => {
     expect(keyOf({ ...base, base: 3 })).toBe('base');
     expect(keyOf({ ...base, checks: { command: [{ id: 'x', run: 'npm test' }] } })).toBe('checks.command.0.run');
     expect(keyOf({ ...base, output: { max_details: 0 } })).toBe('output.max_details');
+    // Beyond a day, Node's timers overflow and would fire at once: every check deferred, ok:true.
+    expect(keyOf({ ...base, loop: { budget_seconds: 3_000_000 } })).toBe('loop.budget_seconds');
+    expect(keyOf({ ...base, gate: { check_timeout_seconds: 3_000_000 } })).toBe('gate.check_timeout_seconds');
   });
 
   it('unknown scopes in dependencies, test_dependencies and command scopes', () => {

@@ -31,10 +31,12 @@ describe('envelope pieces', () => {
   });
 
   it('next_actions: failures first, then deferred, green loop → gate, no change → says so', () => {
-    const failing = nextActions('loop', 'harness', [report('a', 'fail'), report('b', 'deferred'), report('c', 'pass')], false);
+    const failing = nextActions('loop', 'harness', [report('a', 'fail'), report('b', 'deferred'), report('c', 'pass')], { noChange: false, only: false });
     expect(failing.map((a) => a.command)).toEqual(['harness loop --only a', 'harness loop --only b']);
-    expect(nextActions('loop', 'harness', [report('c', 'pass')], false)[0]!.command).toBe('harness gate');
-    expect(nextActions('loop', 'harness', [], true)[0]!.description).toMatch(/nothing to check/);
+    expect(nextActions('loop', 'harness', [report('c', 'pass')], { noChange: false, only: false })[0]!.command).toBe('harness gate');
+    expect(nextActions('loop', 'harness', [], { noChange: true, only: false })[0]!.description).toMatch(/nothing to check/);
+    const only = nextActions('gate', 'harness', [report('c', 'pass')], { noChange: false, only: true })[0]!;
+    expect(only).toEqual({ command: 'harness gate', description: expect.stringMatching(/selected checks passed; run the whole gate/) });
   });
 
   it('shellQuote makes hostile values inert for copy-paste', () => {
@@ -59,6 +61,12 @@ describe('the CLI surface', () => {
     expect(bad.code).toBe(2);
     expect(bad.env.result.error?.code).toBe('usage');
     expect(bad.env.result.error?.message).toMatch(/--budget/);
+    const missing = harness(['loop', '--cwd', '/nonexistent/dir']);
+    expect(missing.code).toBe(2);
+    expect(missing.env.result.error).toMatchObject({ code: 'usage', key: '--cwd' });
+    const none = harness([]);
+    expect(none.code).toBe(2);
+    expect(none.env.result.error?.message).toMatch(/no verb given/);
     const unknown = harness(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.env.command).toBe('harness');
@@ -69,7 +77,7 @@ describe('the CLI surface', () => {
     const res = spawnSync(process.execPath, [BIN, 'loop', '--cwd', dir, '--format', 'text'], { encoding: 'utf8' });
     expect(res.status).toBe(0);
     expect(res.stdout).toMatch(/^harness loop: OK/);
-    expect(res.stdout).toMatch(/next: harness --cwd .* loop — No change/);
+    expect(res.stdout).toMatch(/next: node .* --cwd .* loop — No change/);
   });
 
   it('an internal crash is an envelope that validates, exit 2', async () => {

@@ -119,3 +119,6 @@ export function scopeCheckIds(run: Run): string[] {
 }
 
 export const GUARDS = ['boundaries', 'changed_tests', 'file_size', 'graph', 'suppressions'];
+
+/** How next_actions spell the harness when it is run from this checkout. */
+export const PREFIX = `node ${BIN}`;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { append, check, checkIds, git, GUARDS, harness, leafEdit, scopeCheckIds, workspace, write } from './helpers.js';
+import { append, check, checkIds, git, GUARDS, harness, leafEdit, PREFIX, scopeCheckIds, workspace, write } from './helpers.js';
 
 const CLI_CHECKS = ['lint:cli', 'test:cli', 'typecheck:cli'];
 
@@ -14,7 +14,7 @@ describe('harness loop on the demo workspace (real eslint, tsc, vitest)', () => 
     expect(run.env.ok).toBe(true);
     expect(checkIds(run)).toEqual([...GUARDS, ...CLI_CHECKS].sort());
     expect(run.env.result.checks!.every((c) => c.status === 'pass')).toBe(true);
-    expect(run.env.next_actions[0]!.command).toBe(`harness --cwd ${dir} gate`);
+    expect(run.env.next_actions[0]!.command).toBe(`${PREFIX} --cwd ${dir} gate`);
     for (const c of run.env.result.checks!) expect(readFileSync(join(dir, c.log!), 'utf8')).toContain('STATUS pass');
     expect(git(dir, 'status', '--porcelain')).toBe(' M packages/cli/src/args.ts\n M packages/cli/test/args.test.ts\n');
   });
@@ -30,7 +30,7 @@ describe('harness loop on the demo workspace (real eslint, tsc, vitest)', () => 
     expect(check(red, 'lint:cli')).toMatchObject({ status: 'fail', details: [expect.stringMatching(/^packages\/cli\/src\/args\.ts:19:23 .*no-explicit-any/)] });
     expect(check(red, 'test:cli')).toMatchObject({ status: 'fail', details: [expect.stringMatching(/^packages\/cli\/test\/depth\.test\.ts:5:\d+ formats depth: AssertionError/)] });
     expect(red.env.result.summary).toMatchObject({ total: 8, failed: 3, passed: 5 });
-    expect(red.env.next_actions[0]!.command).toBe(`harness --cwd ${dir} loop --only lint:cli,typecheck:cli,test:cli`);
+    expect(red.env.next_actions[0]!.command).toBe(`${PREFIX} --cwd ${dir} loop --only lint:cli,typecheck:cli,test:cli`);
     const log = readFileSync(join(dir, check(red, 'typecheck:cli').log!), 'utf8');
     expect(log).toMatch(/^ERROR packages\/cli\/src\/args\.ts:18:14 TS2322/m);
 

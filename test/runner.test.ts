@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alive, append, check, git, harness, harnessAsync, leafEdit, tempDir, workspace, write } from './helpers.js';
+import { alive, append, check, git, harness, harnessAsync, leafEdit, PREFIX, tempDir, workspace, write } from './helpers.js';
 
 /** A check that hangs with a child in its process group that ignores SIGTERM; both pids go to pidFile. */
 function hangScript(pidFile: string): string {
@@ -36,7 +36,7 @@ describe('budget, timeouts and interrupts kill whole process groups', () => {
     expect(run.code).toBe(0);
     expect(check(run, 'command:hang')).toMatchObject({ status: 'deferred', details: [expect.stringMatching(/budget deadline/)] });
     expect(run.env.result.summary).toMatchObject({ deferred: 1, failed: 0 });
-    expect(run.env.next_actions).toEqual([expect.objectContaining({ command: `harness --cwd ${dir} loop --only command:hang` })]);
+    expect(run.env.next_actions).toEqual([expect.objectContaining({ command: `${PREFIX} --cwd ${dir} loop --only command:hang` })]);
     const pids = pidsOf(pidFile);
     expect(pids).toHaveLength(2);
     for (const pid of pids) expect(alive(pid)).toBe(false);
@@ -48,7 +48,7 @@ describe('budget, timeouts and interrupts kill whole process groups', () => {
     expect(run.env.ok).toBe(true);
     const deferred = run.env.result.checks!.filter((c) => c.status === 'deferred').map((c) => c.id);
     expect(deferred).toContain('command:hang');
-    expect(run.env.next_actions.at(-1)!.command).toBe(`harness --cwd ${dir} loop --only ${deferred.join(',')}`);
+    expect(run.env.next_actions.at(-1)!.command).toBe(`${PREFIX} --cwd ${dir} loop --only ${deferred.join(',')}`);
   });
 
   it('gate: no budget, but a per-check hard timeout makes a hanging check fail', () => {
@@ -143,5 +143,18 @@ describe('envelope bounds', () => {
     const run = harness(['gate', '--cwd', dir, '--only', 'command:a,command:b,command:c']);
     expect(run.env.result.checks!.map((c) => c.id)).toEqual(['command:c', 'command:a']);
     expect(run.env.result.summary).toMatchObject({ total: 3, passed: 2, failed: 1, omitted_checks: 1 });
+  });
+});
+
+describe('processes that escape their group', () => {
+  it('a child that setsid()s away and holds the pipes does not hang the harness', () => {
+    const dir = workspace();
+    const pidFile = join(tempDir(), 'escaped.pid');
+    const script = `setsid sleep 60 & echo $! > '${pidFile}'; sleep 0.2; echo started`;
+    append(dir, 'harness.toml', `\n[[checks.command]]\nid = "escape"\nrun = ["sh", "-c", ${JSON.stringify(script)}]\n`);
+    const run = harness(['gate', '--cwd', dir, '--only', 'command:escape']);
+    expect(check(run, 'command:escape').status).toBe('pass');
+    expect(run.env.duration_ms).toBeLessThan(30_000); // behaviour, not speed: without the fix this waits 60 s
+    process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
   });
 });

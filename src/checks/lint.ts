@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { prefixesOf } from '../scope/resolve.js';
+import { nestedPrefixes, prefixesOf } from '../scope/resolve.js';
 import { toolError, type Check, type CheckContext, type CheckResult } from './check.js';
 import { repoPath, toolArgv } from './tools.js';
 
@@ -19,11 +19,7 @@ export function lintCheck(scope: string): Check {
       const tool = toolArgv(ctx.root, dirs[0]!, 'eslint', 'eslint');
       if ('missing' in tool) return { status: 'error', details: [tool.missing] };
       const report = join(ctx.runDir, `${ctx.fileStem}.eslint.json`);
-      // Other scopes nested inside this one's directories are theirs to lint.
-      const own = prefixesOf(ctx.config, scope);
-      const nested = [...ctx.config.scope.path_map]
-        .filter(([p, s]) => s !== scope && own.some((o) => p.startsWith(o)))
-        .flatMap(([p]) => ['--ignore-pattern', `${p}**`]);
+      const nested = nestedPrefixes(ctx.config, scope).flatMap((p) => ['--ignore-pattern', `${p}**`]);
       // Absolute paths: a directory named like an option can never be read as one.
       const res = await ctx.exec([...tool.argv, '--format', 'json', '--output-file', report, ...nested, ...dirs]);
       if (res.code !== 0 && res.code !== 1) return toolError('eslint', res, 'did not finish linting');

@@ -1,20 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { prefixesOf } from '../scope/resolve.js';
+import { nestedPrefixes, ownerOf, prefixesOf } from '../scope/resolve.js';
 import { toolError, type Check, type CheckContext, type CheckResult } from './check.js';
 import { nearest, repoPath, toolArgv } from './tools.js';
 
 const VITEST_CONFIGS = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'].flatMap((e) => [`vitest.config.${e}`, `vite.config.${e}`]);
+const TEST_FILE = /\.(?:test|spec)\.[cm]?[jt]sx?$/;
 
-interface VitestReport {
-  numTotalTests: number;
-  numFailedTests: number;
-  testResults: {
-    name: string;
-    status: string;
-    message?: string;
-    assertionResults: { fullName: string; status: string; failureMessages?: string[] }[];
-  }[];
+interface FileResult {
+  name: string;
+  status: string;
+  message?: string;
+  assertionResults: { fullName: string; status: string; failureMessages?: string[] }[];
 }
 
 /** `path:line:col` of the first stack frame inside `file`, else of the first frame in the repo. */
@@ -28,9 +25,9 @@ function firstLine(text: string | undefined): string {
   return (text ?? '').replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n')[0] ?? '';
 }
 
-/** Failures of a vitest JSON report as details. */
-export function vitestDetails(root: string, report: VitestReport): string[] {
-  return report.testResults.flatMap((file) => {
+/** Failures of vitest's per-file results as details. */
+export function vitestDetails(root: string, files: readonly FileResult[]): string[] {
+  return files.flatMap((file) => {
     const failed = file.assertionResults.filter((a) => a.status === 'failed');
     if (file.status === 'failed' && failed.length === 0) {
       return [`${repoPath(root, file.name)}:1:1 test file failed: ${firstLine(file.message) || 'no test ran'}`];
@@ -43,52 +40,68 @@ export function vitestDetails(root: string, report: VitestReport): string[] {
 }
 
 /**
- * test:<scope> — the target's own vitest, with the nearest vitest/vite config of the scope (a per-package
- * config or a root one with `projects`), limited to the scope's directories by absolute path filters.
- * A run that executed no test is an error, never a pass.
+ * test:<scope> — the target's own vitest, run once per nearest vitest/vite config of the scope's
+ * directories (per-package configs, or a root one with `projects`), limited to those directories.
+ * Fail closed: vitest runs in CI mode (no snapshot writes, `.only` is an error); results are kept
+ * only for the scope's own files; a run in which no test of the scope passed, or that did not run a
+ * changed test file of the scope, is an error, never a pass.
  */
 export function testCheck(scope: string): Check {
   return {
     id: `test:${scope}`,
     cost: 4,
     async run(ctx: CheckContext): Promise<CheckResult> {
-      const own = prefixesOf(ctx.config, scope);
-      const dirs = own.map((p) => join(ctx.root, p));
+      const dirs = prefixesOf(ctx.config, scope).map((p) => join(ctx.root, p));
       const tool = toolArgv(ctx.root, dirs[0]!, 'vitest', 'vitest');
       if ('missing' in tool) return { status: 'error', details: [tool.missing] };
-      const config = nearest(ctx.root, dirs[0]!, VITEST_CONFIGS);
-      const cwd = config ? dirname(config) : ctx.root;
-      const nested = [...ctx.config.scope.path_map]
-        .filter(([p, s]) => s !== scope && own.some((o) => p.startsWith(o)))
-        .flatMap(([p]) => ['--exclude', `${relative(cwd, join(ctx.root, p))}/**`]);
-      const report = join(ctx.runDir, `${ctx.fileStem}.vitest.json`);
-      const res = await ctx.exec(
-        [
+      const groups = new Map<string | null, string[]>();
+      for (const d of dirs) {
+        const config = nearest(ctx.root, d, VITEST_CONFIGS);
+        groups.set(config, [...(groups.get(config) ?? []), d]);
+      }
+      const results: FileResult[] = [];
+      let n = 0;
+      for (const [config, groupDirs] of groups) {
+        const cwd = config ? dirname(config) : ctx.root;
+        const nested = nestedPrefixes(ctx.config, scope).flatMap((p) => ['--exclude', `${relative(cwd, join(ctx.root, p))}/**`]);
+        const report = join(ctx.runDir, `${ctx.fileStem}.${n++}.vitest.json`);
+        const argv = [
           ...tool.argv,
           'run',
           ...(config ? ['--config', config] : []),
+          '--passWithNoTests',
           '--reporter=default',
           '--reporter=json',
           `--outputFile.json=${report}`,
           ...nested,
-          ...dirs.map((d) => (d.endsWith('/') ? d : `${d}/`)),
-        ],
-        { cwd },
-      );
-      if (res.code !== 0 && res.code !== 1) return toolError('vitest', res, 'did not finish');
-      if (/No test files found/.test(res.tail)) {
-        return { status: 'error', details: [`vitest found no test file in ${own.map((p) => p || '.').join(', ')}: a scope with no test is not a pass`] };
+          ...groupDirs.map((d) => (d.endsWith('/') ? d : `${d}/`)),
+        ];
+        const res = await ctx.exec(argv, { cwd, env: { ...process.env, CI: 'true' } });
+        if (res.code !== 0 && res.code !== 1) return toolError('vitest', res, 'did not finish');
+        let parsed: { testResults: FileResult[] };
+        try {
+          parsed = JSON.parse(readFileSync(report, 'utf8')) as { testResults: FileResult[] };
+        } catch {
+          return toolError('vitest', res, 'wrote no readable JSON report');
+        }
+        // Vitest's path filter also matches substrings elsewhere: keep only this scope's files.
+        const own = parsed.testResults.filter((f) => ownerOf(repoPath(ctx.root, f.name), ctx.config.scope.path_map) === scope);
+        if (res.code === 1 && vitestDetails(ctx.root, own).length === 0) {
+          return toolError('vitest', res, 'failed but its report lists no failure in this scope');
+        }
+        results.push(...own);
       }
-      let parsed: VitestReport;
-      try {
-        parsed = JSON.parse(readFileSync(report, 'utf8')) as VitestReport;
-      } catch {
-        return toolError('vitest', res, 'wrote no readable JSON report');
-      }
-      const details = vitestDetails(ctx.root, parsed);
+      const details = vitestDetails(ctx.root, results);
       if (details.length > 0) return { status: 'fail', details };
-      if (res.code !== 0) return toolError('vitest', res, 'failed but its report lists no failure');
-      if (parsed.numTotalTests === 0) return { status: 'error', details: ['vitest ran no test: a run without tests is not a pass'] };
+      const ran = new Set(results.map((f) => repoPath(ctx.root, f.name)));
+      const missed = ctx.scope.changed_files.filter(
+        (f) => TEST_FILE.test(f) && !ran.has(f) && ownerOf(f, ctx.config.scope.path_map) === scope && existsSync(join(ctx.root, f)),
+      );
+      if (missed.length > 0) {
+        return { status: 'error', details: missed.map((f) => `${f}: changed test file was not run by vitest (outside its include patterns?)`) };
+      }
+      const passed = results.reduce((k, f) => k + f.assertionResults.filter((a) => a.status === 'passed').length, 0);
+      if (passed === 0) return { status: 'error', details: [`vitest ran no test of scope ${scope}: a run without a passing test is not a pass`] };
       return { status: 'pass', details: [] };
     },
   };

@@ -3,18 +3,18 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { HarnessError } from '../errors.js';
 import { errorEnvelope, type Envelope } from '../envelope/build.js';
 import { killAllGroups } from '../run/exec.js';
-import { checkVerb, scopeVerb, type VerbOptions } from './verbs.js';
+import { checkVerb, commandPrefix, scopeVerb, type VerbOptions } from './verbs.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 function positiveSeconds(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
+  if (!Number.isFinite(n) || n <= 0 || n > 86_400) throw new InvalidArgumentError('expected a number of seconds in (0, 86400]');
   return n;
 }
 
 function idList(value: string): string[] {
-  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))];
   if (ids.length === 0) throw new InvalidArgumentError('expected a comma-separated list of check ids');
   return ids;
 }
@@ -30,7 +30,9 @@ interface Output {
 export async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   const out: Output = { envelope: null, raw: null, format: 'json' };
-  let verb = 'harness';
+  const VERB_NAMES = ['loop', 'gate', 'scope', 'schema'];
+  // Known before parsing, so a usage error in `harness loop --bad` still answers as `harness loop`.
+  let verb = `harness${argv.find((a) => VERB_NAMES.includes(a)) ? ` ${argv.find((a) => VERB_NAMES.includes(a))}` : ''}`;
   const interrupt = new AbortController();
   let interruptedBy: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -53,9 +55,11 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) });
 
+  let prefix = commandPrefix({});
   const globals = (cmd: Command) => {
     const o = cmd.optsWithGlobals() as VerbOptions & { format: 'json' | 'text' };
     out.format = o.format;
+    prefix = commandPrefix(o);
     return o;
   };
   program
@@ -97,9 +101,15 @@ export async function main(argv: string[]): Promise<number> {
     if (!out.envelope && !out.raw) {
       out.raw = program.helpInformation();
     }
-  } catch (e) {
-    if (e instanceof CommanderError && (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')) {
+  } catch (caught) {
+    let e = caught;
+    if (e instanceof CommanderError && (e.code === 'commander.helpDisplayed' || e.code === 'commander.version')) {
       return 0;
+    }
+    if (e instanceof CommanderError && e.code === 'commander.help') {
+      // No verb: the help goes to stderr for people, the envelope to stdout for agents.
+      process.stderr.write(program.helpInformation());
+      e = new HarnessError('usage', 'no verb given: use loop, gate, scope or schema');
     }
     code = 2;
     {
@@ -109,7 +119,12 @@ export async function main(argv: string[]): Promise<number> {
           : e instanceof CommanderError
             ? { code: 'usage' as const, message: e.message.replace(/^error: /, ''), key: null }
             : { code: 'internal' as const, message: `internal error: ${(e as Error)?.stack ?? String(e)}`, key: null };
-      const next = info.code === 'config' ? [{ command: 'harness scope', description: `Fix ${info.key ?? 'the config'} and re-run.` }] : [];
+      const next =
+        info.code === 'config'
+          ? [{ command: `${prefix} scope`, description: `Fix ${info.key ?? 'the config'} and check it with this command.` }]
+          : info.code === 'usage'
+            ? [{ command: `${prefix} --help`, description: 'See the verbs and options.' }]
+            : [];
       out.envelope = errorEnvelope(verb, info, next, started);
     }
   } finally {

@@ -1,5 +1,6 @@
-import { realpathSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { realpathSync, statSync } from 'node:fs';
+import { HarnessError } from '../errors.js';
+import { basename, relative, resolve, sep } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { Config, Verb } from '../config/types.js';
 import { resolveChanges } from '../diff/changes.js';
@@ -24,16 +25,29 @@ export interface VerbOptions extends GlobalOptions {
 /** The target root, with symlinks resolved (tools report real paths). */
 export function targetRoot(opts: GlobalOptions): string {
   const dir = resolve(opts.cwd ?? '.');
+  let real: string;
   try {
-    return realpathSync(dir);
+    real = realpathSync(dir);
   } catch {
-    return dir;
+    throw new HarnessError('usage', `--cwd: ${dir} does not exist`, '--cwd');
   }
+  if (!statSync(real).isDirectory()) throw new HarnessError('usage', `--cwd: ${dir} is not a directory`, '--cwd');
+  return real;
 }
 
-/** `harness` plus the global options the user gave, for next_actions commands. */
+/**
+ * How to run harness again, as the user did: `harness` when installed on PATH, `npx harness` from a
+ * project's node_modules/.bin, else `node <path to bin/harness.js>` (a checkout).
+ */
+function invocation(): string {
+  const script = process.argv[1] ?? '';
+  if (basename(script) === 'harness') return script.includes(`${sep}node_modules${sep}.bin${sep}`) ? 'npx harness' : 'harness';
+  return `node ${shellQuote(script)}`;
+}
+
+/** The command prefix for next_actions: the invocation plus the global options the user gave. */
 export function commandPrefix(opts: GlobalOptions): string {
-  const parts = ['harness'];
+  const parts = [invocation()];
   for (const key of ['cwd', 'config', 'base'] as const) {
     if (opts[key] !== undefined) parts.push(`--${key}`, shellQuote(opts[key]));
   }
@@ -91,7 +105,7 @@ export async function checkVerb(verb: Verb, opts: VerbOptions, interrupt: AbortS
       summary: summarise(reports, reports.length - bounded.length),
       run_id: run.id,
     },
-    next_actions: nextActions(verb, commandPrefix(opts), reports, noChange),
+    next_actions: nextActions(verb, commandPrefix(opts), reports, { noChange, only: opts.only !== undefined }),
     duration_ms: Math.round(performance.now() - started),
   };
 }

@@ -7,6 +7,8 @@ const scopeGraph = {
   additionalProperties: { type: 'array', items: scopeName },
 } as const;
 const positiveInt = { type: 'integer', minimum: 1 } as const;
+/** Up to a day: timers in Node overflow past 2^31 ms (~24.8 days) and would fire at once. */
+const seconds = { type: 'number', exclusiveMinimum: 0, maximum: 86_400 } as const;
 
 export const configSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -48,12 +50,12 @@ export const configSchema = {
     loop: {
       type: 'object',
       additionalProperties: false,
-      properties: { budget_seconds: { type: 'number', exclusiveMinimum: 0 } },
+      properties: { budget_seconds: seconds },
     },
     gate: {
       type: 'object',
       additionalProperties: false,
-      properties: { check_timeout_seconds: { type: 'number', exclusiveMinimum: 0 } },
+      properties: { check_timeout_seconds: seconds },
     },
     checks: {
       type: 'object',

@@ -26,6 +26,7 @@ export interface ExecResult {
 
 const TAIL_BYTES = 16 * 1024;
 const KILL_GRACE_MS = 1500;
+const PIPE_GRACE_MS = 1000;
 
 /** Process groups of children still running, so an interrupted harness can take them down. */
 const liveGroups = new Set<number>();
@@ -93,11 +94,10 @@ export function exec(argv: readonly string[], opts: ExecOptions): Promise<ExecRe
     child.on('error', (e) => {
       spawnError = e.message;
     });
-    child.on('exit', (code, signal) => {
-      exit = { code, signal };
-      if (pid !== undefined) killGroup(pid, 'SIGKILL');
-    });
-    child.on('close', () => {
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
       if (pid !== undefined) liveGroups.delete(pid);
       clearTimeout(killTimer);
       opts.signal.removeEventListener('abort', onAbort);
@@ -109,6 +109,17 @@ export function exec(argv: readonly string[], opts: ExecOptions): Promise<ExecRe
         aborted,
         spawnError,
       });
+    };
+    child.on('exit', (code, signal) => {
+      exit = { code, signal };
+      if (pid !== undefined) killGroup(pid, 'SIGKILL');
+      // A process that left the group (setsid) may hold the pipes open forever: stop waiting for them.
+      setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish();
+      }, PIPE_GRACE_MS).unref();
     });
+    child.on('close', finish);
   });
 }

@@ -53,9 +53,10 @@ export function prefixesOf(config: Config, scope: string): string[] {
   return [...config.scope.path_map].filter(([, s]) => s === scope).map(([p]) => p).sort();
 }
 
-/** Does a repo-relative path belong to `scope`? (Longest-prefix ownership, not mere containment.) */
-export function inScope(path: string, scope: string, config: Config): boolean {
-  return ownerOf(path, config.scope.path_map) === scope;
+/** Prefixes of other scopes nested inside this scope's directories (theirs to check, not this scope's). */
+export function nestedPrefixes(config: Config, scope: string): string[] {
+  const own = prefixesOf(config, scope);
+  return [...config.scope.path_map].filter(([p, s]) => s !== scope && own.some((o) => p.startsWith(o))).map(([p]) => p);
 }
 
 export function allScopes(config: Config): string[] {

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { loadTs } from './imports.js';
+import { nearest } from './tools.js';
+
+export interface Project {
+  /** Absolute path of the tsconfig. */
+  tsconfig: string;
+  files: Set<string>;
+  /** Extra tsc arguments this project needs (buildinfo kept out of the work tree). */
+  args: string[];
+}
+
+function parse(root: string, tsconfig: string): { project: Project; references: string[] } {
+  const ts = loadTs();
+  const read = ts.readConfigFile(tsconfig, (p) => ts.sys.readFile(p));
+  const parsed = ts.parseJsonConfigFileContent(read.config ?? {}, ts.sys, dirname(tsconfig), undefined, tsconfig);
+  const args: string[] = [];
+  if (parsed.options.incremental || parsed.options.composite) {
+    // tsc --noEmit still writes .tsbuildinfo next to the config: keep it under .harness/, never in the tree.
+    const id = createHash('sha256').update(tsconfig).digest('hex').slice(0, 16);
+    args.push('--tsBuildInfoFile', join(root, '.harness', 'tsbuildinfo', `${id}.tsbuildinfo`));
+  }
+  const references = (parsed.projectReferences ?? []).map((r) => {
+    const p = resolve(dirname(tsconfig), r.path);
+    return p.endsWith('.json') ? p : join(p, 'tsconfig.json');
+  });
+  return { project: { tsconfig, files: new Set(parsed.fileNames.map((f) => resolve(f))), args }, references };
+}
+
+/**
+ * The tsconfig projects that compile a scope's files: the nearest tsconfig.json of each directory, or,
+ * for a solution-style config (`files: []` + `references`), the referenced projects that include
+ * them. A config that compiles none of the scope's files is not used: it would check nothing.
+ */
+export function projectsFor(root: string, dirs: readonly string[], scopeFiles: readonly string[]): { projects: Project[]; uncovered: string[] } {
+  const projects = new Map<string, Project>();
+  const uncovered: string[] = [];
+  const covers = (p: Project) => scopeFiles.some((f) => p.files.has(f));
+  for (const dir of dirs) {
+    const start = nearest(root, dir, ['tsconfig.json']);
+    if (!start) {
+      uncovered.push(dir);
+      continue;
+    }
+    const queue = [start];
+    const seen = new Set<string>();
+    let found = false;
+    while (queue.length > 0) {
+      const next = queue.shift()!;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      const { project, references } = parse(root, next);
+      if (covers(project)) {
+        projects.set(project.tsconfig, project);
+        found = true;
+      }
+      queue.push(...references);
+    }
+    if (!found) uncovered.push(start);
+  }
+  return { projects: [...projects.values()], uncovered };
+}
