@@ -14,6 +14,7 @@ describe('harness loop on the demo workspace (real eslint, tsc, vitest)', () => 
     expect(run.env.ok).toBe(true);
     expect(checkIds(run)).toEqual([...GUARDS, ...CLI_CHECKS].sort());
     expect(run.env.result.checks!.every((c) => c.status === 'pass')).toBe(true);
+    expect(run.stderr).toBe(''); // not a TTY, no --progress: stderr stays quiet
     expect(run.env.next_actions[0]!.command).toBe(`${PREFIX} --cwd ${dir} gate`);
     for (const c of run.env.result.checks!) expect(readFileSync(join(dir, c.log!), 'utf8')).toContain('STATUS pass');
     expect(git(dir, 'status', '--porcelain')).toBe(' M packages/cli/src/args.ts\n M packages/cli/test/args.test.ts\n');
@@ -37,7 +38,9 @@ describe('harness loop on the demo workspace (real eslint, tsc, vitest)', () => 
     git(dir, 'checkout', '--', 'packages/cli/src/args.ts');
     append(dir, 'packages/cli/src/args.ts', '\nexport const depth: number = 3;\nexport function id(v: unknown) {\n  return v;\n}\n');
     write(dir, 'packages/cli/test/depth.test.ts', "import { expect, it } from 'vitest';\nimport { formatArg } from '../src/index';\n\nit('formats depth', () => {\n  expect(formatArg('depth', 3)).toEqual(['--depth', '3']);\n});\n");
-    const green = harness(['loop', '--cwd', dir]);
+    const green = harness(['loop', '--cwd', dir, '--progress']);
+    expect(green.stderr.trim().split('\n')).toHaveLength(8);
+    expect(green.stderr).toMatch(/^harness loop: \[8\/8\] pass \S+ \(\d+\.\ds\)$/m);
     expect(green.code).toBe(0);
     expect(green.env.result.summary).toMatchObject({ total: 8, passed: 8 });
   });

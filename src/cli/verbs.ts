@@ -20,6 +20,7 @@ export interface GlobalOptions {
 export interface VerbOptions extends GlobalOptions {
   budget?: number;
   only?: string[];
+  progress?: boolean;
 }
 
 /** The target root, with symlinks resolved (tools report real paths). */
@@ -93,6 +94,10 @@ export async function checkVerb(verb: Verb, opts: VerbOptions, interrupt: AbortS
     budgetMs: verb === 'loop' ? (opts.budget ?? config.loop.budget_seconds) * 1000 : null,
     checkTimeoutMs: verb === 'gate' ? config.gate.check_timeout_seconds * 1000 : null,
     interrupt,
+    onDone:
+      opts.progress || process.stderr.isTTY
+        ? (r, i, n) => process.stderr.write(`harness ${verb}: [${i}/${n}] ${r.status} ${r.id} (${(r.duration_ms / 1000).toFixed(1)}s)\n`)
+        : undefined,
   });
   const bounded = boundChecks(reports, config.output);
   return {

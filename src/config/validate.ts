@@ -10,9 +10,12 @@ export function keyOf(segments: readonly string[]): string {
   return segments.map((s) => (/^[A-Za-z0-9_-]+$/.test(s) ? s : JSON.stringify(s))).join('.');
 }
 
+/** Where the config being validated came from, for messages ("harness.toml" or the derived defaults). */
+let origin = 'harness.toml';
+
 function fail(segments: readonly string[], message: string): never {
   const key = keyOf(segments);
-  throw new HarnessError('config', `harness.toml: ${key}: ${message}`, key);
+  throw new HarnessError('config', `${origin}: ${key}: ${message}`, key);
 }
 
 function schemaError(err: ErrorObject): never {
@@ -33,8 +36,9 @@ function schemaError(err: ErrorObject): never {
 
 /** 'packages/vue', 'packages/vue/', './packages/vue' → 'packages/vue/'; '.' and './' → '' (the repo root). */
 export function normalisePrefix(raw: string): string | null {
-  let p = raw.trim().replace(/^\.\//, '');
-  if (p === '.' || p === '') return raw.trim() === '' ? null : '';
+  let p = raw.replace(/^\.\//, '');
+  if (p === '.' || p === '') return raw === '' ? null : '';
+  if (p.trim() !== p) return null;
   if (p.startsWith('/') || p.includes('\\') || /[*?[\]{}]/.test(p)) return null;
   p = p.replace(/\/+$/, '');
   if (p.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) return null;
@@ -45,6 +49,7 @@ let compiled: ReturnType<Ajv['compile']> | undefined;
 
 /** Validate a parsed harness.toml (or a derived default) and resolve it into a Config. */
 export function validateConfig(raw: Raw, source: string | null): Config {
+  origin = source ?? 'config derived from the workspace manifests (no harness.toml)';
   compiled ??= new Ajv({ allErrors: false, strict: true }).compile(configSchema);
   if (!compiled(raw)) schemaError(compiled.errors![0]!);
 

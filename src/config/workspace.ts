@@ -91,9 +91,10 @@ export function deriveRawConfig(root: string): Record<string, unknown> {
   if (pkgs.length === 0) {
     return { scope: { path_map: { '.': '.' }, dependencies: { '.': [] } } };
   }
-  const base = (dir: string) => dir.split('/').at(-1)!;
+  // Scope names appear in check ids and --only lists: keep them to a safe alphabet.
+  const base = (dir: string) => dir.split('/').at(-1)!.replace(/[^A-Za-z0-9@._/-]+/g, '-');
   const clash = new Set(pkgs.map((p) => base(p.dir)).filter((b, i, all) => all.indexOf(b) !== i));
-  const scopeOf = new Map(pkgs.map((p) => [p.name, clash.has(base(p.dir)) ? p.dir : base(p.dir)]));
+  const scopeOf = new Map(pkgs.map((p) => [p.name, clash.has(base(p.dir)) ? p.dir.replace(/[^A-Za-z0-9@._/-]+/g, '-') : base(p.dir)]));
   const pathMap: Record<string, string> = {};
   const deps = new Map<string, string[]>();
   const testDeps: Record<string, string[]> = {};

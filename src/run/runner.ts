@@ -24,6 +24,8 @@ export interface RunOptions {
   /** Aborted when the harness itself is interrupted. */
   interrupt: AbortSignal;
   concurrency?: number;
+  /** Called as each check finishes (progress on stderr). */
+  onDone?: (report: CheckReport, finished: number, total: number) => void;
 }
 
 function endLog(log: Writable): Promise<void> {
@@ -105,7 +107,9 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
     for (const d of report.status === 'pass' ? [] : report.details) log.write(`ERROR ${d}\n`);
     log.write(`STATUS ${report.status}\n`);
     await endLog(log);
-    reports.set(check.id, { ...report, duration_ms: Math.round(performance.now() - started), log: `${opts.runDirRel}/${stem}.log` });
+    const final = { ...report, duration_ms: Math.round(performance.now() - started), log: `${opts.runDirRel}/${stem}.log` };
+    reports.set(check.id, final);
+    opts.onDone?.(final, reports.size, checks.length);
   };
 
   const concurrency = opts.concurrency ?? availableParallelism();
