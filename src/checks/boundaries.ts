@@ -59,6 +59,7 @@ export function boundariesCheck(scopeList: readonly string[]): Check {
   return {
     id: 'boundaries',
     cost: 1,
+    inProcess: true,
     async run(ctx: CheckContext): Promise<CheckResult> {
       const rules = ctx.config.boundaries.rules.filter((r) => scopeList.includes(r.scope));
       if (rules.length === 0) return { status: 'pass', details: [] };

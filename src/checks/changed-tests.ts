@@ -10,6 +10,7 @@ export function changedTestsCheck(): Check {
   return {
     id: 'changed_tests',
     cost: 0.5,
+    inProcess: true,
     async run(ctx: CheckContext): Promise<CheckResult> {
       if (ctx.scope.merge_base === null) return noDiff(ctx.scope);
       const { isTest, isRuntimeCode } = classifier(ctx.config);

@@ -37,6 +37,8 @@ export interface CheckContext {
 export interface Check {
   id: string;
   cost: number;
+  /** True for checks computed inside the harness process (no child process, no core of their own). */
+  inProcess?: boolean;
   run(ctx: CheckContext): Promise<CheckResult>;
 }
 

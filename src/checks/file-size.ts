@@ -22,6 +22,7 @@ export function fileSizeCheck(): Check {
   return {
     id: 'file_size',
     cost: 0.5,
+    inProcess: true,
     async run(ctx: CheckContext): Promise<CheckResult> {
       if (ctx.scope.merge_base === null) return noDiff(ctx.scope);
       const max = ctx.config.limits.max_file_lines;

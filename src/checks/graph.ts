@@ -40,6 +40,7 @@ export function graphCheck(scopeList: readonly string[]): Check {
   return {
     id: 'graph',
     cost: 1,
+    inProcess: true,
     async run(ctx: CheckContext): Promise<CheckResult> {
       const { config } = ctx;
       const { isTest } = classifier(config);

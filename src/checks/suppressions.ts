@@ -17,6 +17,7 @@ export function suppressionsCheck(): Check {
   return {
     id: 'suppressions',
     cost: 0.5,
+    inProcess: true,
     async run(ctx: CheckContext): Promise<CheckResult> {
       const diff = await ctx.diff();
       if (diff === null) return noDiff(ctx.scope);

@@ -38,7 +38,11 @@ function endLog(log: Writable): Promise<void> {
 /** Run checks cheapest first, up to the core count in parallel, under the budget (DESIGN §4). */
 export async function runChecks(checks: readonly Check[], opts: RunOptions): Promise<CheckReport[]> {
   const reports = new Map<string, CheckReport>();
-  const queue = [...checks].sort((a, b) => a.cost - b.cost);
+  const byCost = [...checks].sort((a, b) => a.cost - b.cost);
+  // Tools run as child processes, one per core; in-process guards take no core slot of their own,
+  // they run in one lane beside the tools (else they would delay the tools, the critical path).
+  const tools = byCost.filter((c) => !c.inProcess);
+  const guards = byCost.filter((c) => c.inProcess);
   const running = new Set<AbortController>();
   const planned = new Set(checks.map((c) => c.id));
   const stems = new Set<string>();
@@ -113,7 +117,7 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
   };
 
   const concurrency = opts.concurrency ?? availableParallelism();
-  const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+  const lane = async (queue: Check[]) => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       if (deadlineHit || opts.interrupt.aborted) {
         queue.unshift(next);
@@ -121,11 +125,11 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
       }
       await runOne(next);
     }
-  });
-  await Promise.all(workers);
+  };
+  await Promise.all([...Array.from({ length: Math.min(concurrency, tools.length) }, () => lane(tools)), lane(guards)]);
   clearTimeout(deadline);
   opts.interrupt.removeEventListener('abort', onInterrupt);
-  for (const check of queue) {
+  for (const check of [...tools, ...guards]) {
     const why = opts.interrupt.aborted ? 'not started: the harness was interrupted' : `not started: the budget of ${opts.budgetMs! / 1000}s was used up`;
     reports.set(check.id, {
       id: check.id,
