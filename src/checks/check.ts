@@ -30,7 +30,10 @@ export interface CheckContext {
   /** Added/removed lines of every changed file (computed once per run); null without a merge-base. */
   diff(): Promise<Map<string, FileDiff> | null>;
   /** Run a program in the target repo (never a shell), its output going to the log. */
-  exec(argv: readonly string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<ExecResult>;
+  exec(
+    argv: readonly string[],
+    opts?: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; onStdout?: (chunk: string) => void },
+  ): Promise<ExecResult>;
 }
 
 /** One check of DESIGN §4: an id, a cost estimate (seconds) for cheapest-first ordering, and a run. */

@@ -4,7 +4,7 @@ import { nestedPrefixes, ownerOf, prefixesOf } from '../scope/resolve.js';
 import { toolError, type Check, type CheckContext, type CheckResult } from './check.js';
 import { nearest, repoPath, toolArgv } from './tools.js';
 
-const VITEST_CONFIGS = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'].flatMap((e) => [`vitest.config.${e}`, `vite.config.${e}`]);
+export const VITEST_CONFIGS = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'].flatMap((e) => [`vitest.config.${e}`, `vite.config.${e}`]);
 const TEST_FILE = /\.(?:test|spec)\.[cm]?[jt]sx?$/;
 
 interface FileResult {

@@ -13,6 +13,12 @@ function positiveSeconds(value: string): number {
   return n;
 }
 
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError('expected a whole number from 1 to 1000');
+  return n;
+}
+
 function idList(value: string): string[] {
   const ids = [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))];
   if (ids.length === 0) throw new InvalidArgumentError('expected a comma-separated list of check ids');
@@ -30,7 +36,7 @@ interface Output {
 export async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   const out: Output = { envelope: null, raw: null, format: 'json' };
-  const VERB_NAMES = ['loop', 'gate', 'scope', 'schema'];
+  const VERB_NAMES = ['loop', 'gate', 'mutate', 'scope', 'schema'];
   // Known before parsing, so a usage error in `harness loop --bad` still answers as `harness loop`.
   let verb = `harness${argv.find((a) => VERB_NAMES.includes(a)) ? ` ${argv.find((a) => VERB_NAMES.includes(a))}` : ''}`;
   const interrupt = new AbortController();
@@ -80,6 +86,15 @@ export async function main(argv: string[]): Promise<number> {
       out.envelope = await checkVerb('gate', globals(cmd), interrupt.signal, started);
     });
   program
+    .command('mutate')
+    .description('before a PR: mutate changed, test-executed lines; every mutant must be killed')
+    .option('--max-mutants <n>', 'at most this many mutants (default: [mutate] max_mutants, 12)', positiveInt)
+    .option('--mutant <ids>', 'run exactly these mutants (comma-separated ids, as printed for survivors)', idList)
+    .action(async (_o, cmd: Command) => {
+      verb = 'harness mutate';
+      out.envelope = await checkVerb('mutate', globals(cmd), interrupt.signal, started);
+    });
+  program
     .command('scope')
     .description('the scope resolution alone')
     .action(async (_o, cmd: Command) => {
@@ -109,7 +124,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError && e.code === 'commander.help') {
       // No verb: the help goes to stderr for people, the envelope to stdout for agents.
       process.stderr.write(program.helpInformation());
-      e = new HarnessError('usage', 'no verb given: use loop, gate, scope or schema');
+      e = new HarnessError('usage', 'no verb given: use loop, mutate, gate, scope or schema');
     }
     code = 2;
     {

@@ -6,6 +6,8 @@ import type { Config, Verb } from '../config/types.js';
 import { resolveChanges } from '../diff/changes.js';
 import { boundChecks, boundScope, isOk, summarise, type Envelope } from '../envelope/build.js';
 import { nextActions, shellQuote } from '../envelope/next-actions.js';
+import { changedTestsCheck } from '../checks/changed-tests.js';
+import { mutationChecks } from '../mutate/pipeline.js';
 import { plan } from '../plan/plan.js';
 import { createRunDir } from '../run/logs.js';
 import { runChecks } from '../run/runner.js';
@@ -21,6 +23,8 @@ export interface VerbOptions extends GlobalOptions {
   budget?: number;
   only?: string[];
   progress?: boolean;
+  maxMutants?: number;
+  mutant?: string[];
 }
 
 /** The target root, with symlinks resolved (tools report real paths). */
@@ -80,9 +84,16 @@ export async function scopeVerb(opts: GlobalOptions, started: number): Promise<E
   };
 }
 
-export async function checkVerb(verb: Verb, opts: VerbOptions, interrupt: AbortSignal, started: number): Promise<Envelope> {
+export async function checkVerb(verb: Verb | 'mutate', opts: VerbOptions, interrupt: AbortSignal, started: number): Promise<Envelope> {
   const { root, config, scope } = await resolveAll(opts);
-  const checks = plan(verb, config, scope, opts.only ?? null);
+  const progress = opts.progress || process.stderr.isTTY ? (text: string) => process.stderr.write(`harness ${verb}: ${text}\n`) : null;
+  const checks =
+    verb === 'mutate'
+      ? [
+          ...(config.mutate.require_changed_tests ? [changedTestsCheck()] : []),
+          ...mutationChecks({ maxMutants: opts.maxMutants ?? config.mutate.max_mutants, only: opts.mutant ?? null, progress }),
+        ]
+      : plan(verb, config, scope, opts.only ?? null);
   const noChange = verb === 'loop' && !opts.only && checks.length === 0;
   const run = createRunDir(root);
   const reports = await runChecks(checks, {
@@ -92,12 +103,9 @@ export async function checkVerb(verb: Verb, opts: VerbOptions, interrupt: AbortS
     config,
     scope,
     budgetMs: verb === 'loop' ? (opts.budget ?? config.loop.budget_seconds) * 1000 : null,
-    checkTimeoutMs: verb === 'gate' ? config.gate.check_timeout_seconds * 1000 : null,
+    checkTimeoutMs: verb === 'loop' ? null : config.gate.check_timeout_seconds * 1000,
     interrupt,
-    onDone:
-      opts.progress || process.stderr.isTTY
-        ? (r, i, n) => process.stderr.write(`harness ${verb}: [${i}/${n}] ${r.status} ${r.id} (${(r.duration_ms / 1000).toFixed(1)}s)\n`)
-        : undefined,
+    onDone: progress ? (r, i, n) => progress(`[${i}/${n}] ${r.status} ${r.id} (${(r.duration_ms / 1000).toFixed(1)}s)`) : undefined,
   });
   const bounded = boundChecks(reports, config.output);
   return {

@@ -45,7 +45,11 @@ export const configSchema = {
       },
     },
     limits: { type: 'object', additionalProperties: false, properties: { max_file_lines: positiveInt } },
-    mutate: { type: 'object', additionalProperties: false, properties: { require_changed_tests: { type: 'boolean' } } },
+    mutate: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { require_changed_tests: { type: 'boolean' }, max_mutants: { type: 'integer', minimum: 1, maximum: 1000 } },
+    },
     suppressions: { type: 'object', additionalProperties: false, properties: { patterns: stringList } },
     loop: {
       type: 'object',

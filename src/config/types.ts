@@ -33,7 +33,7 @@ export interface Config {
   };
   boundaries: { rules: BoundaryRule[] };
   limits: { max_file_lines: number };
-  mutate: { require_changed_tests: boolean };
+  mutate: { require_changed_tests: boolean; max_mutants: number };
   suppressions: { patterns: RegExp[] };
   loop: { budget_seconds: number };
   gate: { check_timeout_seconds: number };

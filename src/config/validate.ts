@@ -120,7 +120,10 @@ export function validateConfig(raw: Raw, source: string | null): Config {
     },
     boundaries: { rules },
     limits: { max_file_lines: section('limits').max_file_lines ?? DEFAULTS.max_file_lines },
-    mutate: { require_changed_tests: ((raw.mutate as Raw | undefined)?.require_changed_tests ?? true) as boolean },
+    mutate: {
+      require_changed_tests: ((raw.mutate as Raw | undefined)?.require_changed_tests ?? true) as boolean,
+      max_mutants: ((raw.mutate as Raw | undefined)?.max_mutants ?? 12) as number,
+    },
     suppressions: { patterns },
     loop: { budget_seconds: section('loop').budget_seconds ?? DEFAULTS.budget_seconds },
     gate: { check_timeout_seconds: section('gate').check_timeout_seconds ?? DEFAULTS.check_timeout_seconds },

@@ -11,7 +11,7 @@ export function shellQuote(arg: string): string {
  * `prefix` is how harness was invoked plus the global options the user passed, so the command works as pasted.
  */
 export function nextActions(
-  verb: 'loop' | 'gate',
+  verb: 'loop' | 'gate' | 'mutate',
   prefix: string,
   checks: readonly CheckReport[],
   run: { noChange: boolean; only: boolean },
@@ -21,6 +21,7 @@ export function nextActions(
   if (run.noChange) {
     return [{ command: `${prefix} loop`, description: 'No change since the merge-base: nothing to check. Run it again after an edit.' }];
   }
+  if (verb === 'mutate') return mutateActions(prefix, checks);
   const actions: NextAction[] = [];
   const broken = ids(['fail', 'error']);
   if (broken.length > 0) {
@@ -36,4 +37,23 @@ export function nextActions(
   }
   if (verb === 'loop') return [{ command: `${prefix} gate`, description: 'All scoped checks passed; run the full gate before opening a PR.' }];
   return [{ command: `${prefix} loop`, description: 'The gate passed: the change is ready to merge.' }];
+}
+
+/** mutate: survivors → the command re-running exactly them; untested lines → add tests; green → gate. */
+function mutateActions(prefix: string, checks: readonly CheckReport[]): NextAction[] {
+  const mutation = checks.find((c) => c.id === 'mutation');
+  const survivors = (mutation?.status === 'fail' ? mutation.details : []).map((d) => /\[(m-[0-9a-f]+)\]$/.exec(d)?.[1]).filter(Boolean);
+  const actions: NextAction[] = [];
+  if (survivors.length > 0) {
+    actions.push({
+      command: `${prefix} mutate --mutant ${survivors.join(',')}`,
+      description: `Strengthen the tests until ${survivors.length === 1 ? 'this mutant is' : 'these mutants are'} killed, then re-run exactly ${survivors.length === 1 ? 'it' : 'them'}.`,
+    });
+  }
+  const broken = checks.filter((c) => (c.status === 'fail' || c.status === 'error') && (c.id !== 'mutation' || survivors.length === 0));
+  if (broken.length > 0) {
+    actions.push({ command: `${prefix} mutate`, description: `Fix ${broken.map((c) => c.id).join(', ')} (see details and logs), then re-run.` });
+  }
+  if (actions.length > 0) return actions;
+  return [{ command: `${prefix} gate`, description: 'Every mutant of the change was killed; run the full gate.' }];
 }

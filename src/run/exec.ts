@@ -10,6 +10,8 @@ export interface ExecOptions {
   signal: AbortSignal;
   /** Bytes of stdout kept in memory for parsing; the log always gets everything. */
   captureLimit?: number;
+  /** Sees stdout as it arrives (progress). */
+  onStdout?: (chunk: string) => void;
 }
 
 export interface ExecResult {
@@ -81,6 +83,7 @@ export function exec(argv: readonly string[], opts: ExecOptions): Promise<ExecRe
     };
     child.stdout.on('data', (chunk: Buffer) => {
       opts.log.write(chunk);
+      opts.onStdout?.(chunk.toString('utf8'));
       keepTail(chunk);
       if (outBytes + chunk.length <= limit) {
         out.push(chunk);

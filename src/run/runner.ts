@@ -90,7 +90,8 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
       signal: controller.signal,
       exec: (argv, o) => {
         log.write(`$ ${JSON.stringify(argv)} (cwd ${o?.cwd ?? opts.root})\n`);
-        return exec(argv, { cwd: o?.cwd ?? opts.root, env: { ...(o?.env ?? process.env), NO_COLOR: '1' }, log, signal: controller.signal });
+        const signal = o?.timeoutMs ? AbortSignal.any([controller.signal, AbortSignal.timeout(o.timeoutMs)]) : controller.signal;
+        return exec(argv, { cwd: o?.cwd ?? opts.root, env: { ...(o?.env ?? process.env), NO_COLOR: '1' }, log, signal, onStdout: o?.onStdout });
       },
     };
     let result: CheckResult;

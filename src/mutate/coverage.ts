@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { CheckContext } from '../checks/check.js';
+import { toolArgv } from '../checks/tools.js';
+
+interface IstanbulFile {
+  statementMap: Record<string, { start: { line: number }; end: { line: number } }>;
+  s: Record<string, number>;
+}
+
+export interface LineCoverage {
+  /** Changed lines some test executes, per repo-relative file. */
+  executed: Map<string, number[]>;
+  /** Changed executable lines (holding a statement) that no test executes. */
+  untested: { file: string; line: number }[];
+  /** Changed files the coverage report does not know at all (nothing can be said of their lines). */
+  unknown: string[];
+}
+
+/**
+ * Which changed lines the tests execute: one vitest run with V8 coverage (`@vitest/coverage-v8`) in the
+ * sandbox, per vitest config. Chosen over Stryker's perTest coverage because it answers for every
+ * changed statement, not only for the mutants selected to run.
+ */
+export async function lineCoverage(
+  ctx: CheckContext,
+  box: string,
+  group: { cwd: string; config: string | null; files: Map<string, number[]> },
+  n: number,
+): Promise<LineCoverage | { error: string }> {
+  const tool = toolArgv(box, group.cwd, 'vitest', 'vitest');
+  if ('missing' in tool) return { error: tool.missing };
+  const reports = join(ctx.runDir, `coverage-${n}`);
+  const include = [...group.files.keys()].flatMap((f) => ['--coverage.include', relative(group.cwd, join(box, f))]);
+  const res = await ctx.exec(
+    [
+      ...tool.argv,
+      'run',
+      ...(group.config ? ['--config', group.config] : []),
+      '--coverage.enabled',
+      '--coverage.provider=v8',
+      '--coverage.reporter=json',
+      `--coverage.reportsDirectory=${reports}`,
+      ...include,
+      '--reporter=default',
+    ],
+    { cwd: group.cwd, env: { ...process.env, CI: 'true' } },
+  );
+  if (res.aborted) return { error: 'the coverage run was interrupted' };
+  if (/Cannot find (package|dependency) '@vitest\/coverage-v8'|MISSING DEPENDENCY/i.test(res.tail)) {
+    return { error: '@vitest/coverage-v8 is not installed: harness mutate needs it to find changed lines no test executes (npm i -D @vitest/coverage-v8)' };
+  }
+  if (res.code !== 0) return { error: `the tests fail before any mutation (vitest exit ${res.code}): run harness loop first` };
+  let data: Record<string, IstanbulFile>;
+  try {
+    data = JSON.parse(readFileSync(join(reports, 'coverage-final.json'), 'utf8')) as Record<string, IstanbulFile>;
+  } catch {
+    return { error: 'vitest wrote no coverage report' };
+  }
+  const executed = new Map<string, number[]>();
+  const untested: LineCoverage['untested'] = [];
+  const unknown: string[] = [];
+  for (const [file, lines] of group.files) {
+    const cov = data[join(box, file)];
+    if (!cov) {
+      unknown.push(file);
+      continue;
+    }
+    const hits = new Map<number, number>();
+    for (const [k, range] of Object.entries(cov?.statementMap ?? {})) {
+      for (let l = range.start.line; l <= range.end.line; l++) hits.set(l, Math.max(hits.get(l) ?? 0, cov.s[k] ?? 0));
+    }
+    const run = lines.filter((l) => (hits.get(l) ?? 0) > 0);
+    if (run.length > 0) executed.set(file, run);
+    for (const l of lines) if (hits.get(l) === 0) untested.push({ file, line: l });
+  }
+  return { executed, untested, unknown };
+}
