@@ -5,14 +5,18 @@ import type { Check, CheckContext, CheckResult } from './check.js';
 import { isCode, Resolver, type Target } from './imports.js';
 
 /** Does a target hit one of the rule's forbidden package names / path prefixes? Returns the entry. */
-function forbidden(rule: BoundaryRule, specifier: string, target: Target, resolver: Resolver): string | null {
-  for (const f of rule.forbid) {
+function forbidden(rule: BoundaryRule, rawSpecifier: string, target: Target, resolver: Resolver): string | null {
+  const bare = (s: string) => s.replace(/^node:/, ''); // `fs` and `node:fs` are one module
+  const specifier = bare(rawSpecifier);
+  for (const entry of rule.forbid) {
+    const f = bare(entry);
     const prefix = f.endsWith('/') ? f : `${f}/`;
-    if (specifier === f || specifier.startsWith(prefix)) return f;
-    if (target.pkg === f) return f;
-    if (target.path && (target.path === f || target.path.startsWith(prefix))) return f;
-    const dir = resolver.packageDir(f);
-    if (dir !== undefined && target.path && (target.path === dir || target.path.startsWith(`${dir}/`))) return f;
+    if (specifier === f || specifier.startsWith(prefix)) return entry;
+    if (target.pkg === f) return entry;
+    const noExt = target.path?.replace(/(?:\.d)?\.[cm]?[jt]sx?$/, '');
+    if (target.path && (target.path === f || noExt === f || target.path.startsWith(prefix))) return entry;
+    const dir = resolver.packageDir(entry);
+    if (dir !== undefined && target.path && (target.path === dir || target.path.startsWith(`${dir}/`))) return entry;
   }
   return null;
 }

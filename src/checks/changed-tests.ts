@@ -1,10 +1,13 @@
 import { classifier } from '../scope/classify.js';
 import { ownerOf } from '../scope/resolve.js';
 import { noDiff, type Check, type CheckContext, type CheckResult } from './check.js';
+import { isCode } from './imports.js';
 
 /**
  * changed_tests (`[mutate] require_changed_tests`) — a scope whose runtime code changed (added, edited or
- * deleted) with no test file of that scope changed fails, naming the runtime files.
+ * deleted) fails unless a test code file of that scope gained new lines: deleting or renaming tests,
+ * touching a fixture, a `.keep` or a README does not count; lines moved between the scope's test files
+ * (a rename) are not new.
  */
 export function changedTestsCheck(): Check {
   return {
@@ -12,19 +15,29 @@ export function changedTestsCheck(): Check {
     cost: 0.5,
     inProcess: true,
     async run(ctx: CheckContext): Promise<CheckResult> {
-      if (ctx.scope.merge_base === null) return noDiff(ctx.scope);
+      const diff = await ctx.diff();
+      if (diff === null) return noDiff(ctx.scope);
       const { isTest, isRuntimeCode } = classifier(ctx.config);
       const runtime = new Map<string, string[]>();
-      const tested = new Set<string>();
-      for (const path of ctx.scope.changed_files) {
+      const testLines = new Map<string, Map<string, number>>(); // scope → added-minus-removed test lines
+      const bump = (scope: string, text: string, by: number) => {
+        const t = text.trim();
+        if (t === '') return;
+        const m = testLines.get(scope) ?? testLines.set(scope, new Map()).get(scope)!;
+        m.set(t, (m.get(t) ?? 0) + by);
+      };
+      for (const [path, d] of diff) {
         const owner = ownerOf(path, ctx.config.scope.path_map);
         if (owner === null) continue;
-        if (isTest(path)) tested.add(owner);
-        else if (isRuntimeCode(path)) runtime.set(owner, [...(runtime.get(owner) ?? []), path]);
+        if (isTest(path) && isCode(path)) {
+          for (const l of d.added) bump(owner, l.text, 1);
+          for (const l of d.removed) bump(owner, l.text, -1);
+        } else if (isRuntimeCode(path)) runtime.set(owner, [...(runtime.get(owner) ?? []), path]);
       }
+      const tested = (scope: string) => [...(testLines.get(scope)?.values() ?? [])].some((n) => n > 0);
       const details = [...runtime]
-        .filter(([scope]) => !tested.has(scope))
-        .flatMap(([scope, files]) => files.map((f) => `${f}: runtime code of scope ${scope} changed, but no test file of ${scope} did`));
+        .filter(([scope]) => !tested(scope))
+        .flatMap(([scope, files]) => files.map((f) => `${f}: runtime code of scope ${scope} changed, but no test file of ${scope} gained a line`));
       return details.length > 0 ? { status: 'fail', details } : { status: 'pass', details: [] };
     },
   };

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { matcher } from '../util/glob.js';
+import { isCode } from './imports.js';
 import { noDiff, type Check, type CheckContext, type CheckResult } from './check.js';
 
-/** Lines of a text file, or null for a binary or missing file. */
+/** Lines of a file (a NUL byte does not make code uncountable), or null for a missing file. */
 function lineCount(abs: string): number | null {
   let buf: Buffer;
   try {
@@ -11,13 +12,15 @@ function lineCount(abs: string): number | null {
   } catch {
     return null;
   }
-  if (buf.includes(0)) return null;
   let n = 0;
   for (const b of buf) if (b === 10) n++;
   return buf.length > 0 && buf[buf.length - 1] !== 10 ? n + 1 : n;
 }
 
-/** file_size — a changed text file (not ignored) longer than `[limits] max_file_lines` fails with its count. */
+/**
+ * file_size — a changed code file (not ignored) longer than `[limits] max_file_lines` fails with its
+ * count. Lockfiles, snapshots and data files are not code: nobody can split them.
+ */
 export function fileSizeCheck(): Check {
   return {
     id: 'file_size',
@@ -28,7 +31,7 @@ export function fileSizeCheck(): Check {
       const max = ctx.config.limits.max_file_lines;
       const ignored = matcher(ctx.config.scope.ignore);
       const details = ctx.scope.changed_files.flatMap((path) => {
-        if (ignored(path)) return [];
+        if (ignored(path) || !isCode(path)) return [];
         const n = lineCount(join(ctx.root, path));
         return n !== null && n > max ? [`${path}:${max + 1}:1 ${n} lines, over the limit of ${max} ([limits] max_file_lines): split it`] : [];
       });

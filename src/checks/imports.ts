@@ -7,7 +7,15 @@ import { nearest, repoPath } from './tools.js';
 
 type Ts = typeof TsMorph.ts;
 
-export type RefKind = 'import' | 'import type' | 'export from' | 'import()' | 'require()' | 'require.resolve()' | 'import = require()';
+export type RefKind =
+  | 'import'
+  | 'import type'
+  | 'export from'
+  | 'import()'
+  | 'require()'
+  | 'require.resolve()'
+  | 'import = require()'
+  | 'import.meta.resolve()';
 
 export interface ModuleRef {
   line: number;
@@ -46,6 +54,7 @@ export function isCode(path: string): boolean {
 }
 
 export function packageOf(specifier: string): string {
+  if (specifier.startsWith('node:')) return specifier.slice(5).split('/')[0]!;
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
@@ -58,6 +67,22 @@ export function scanSource(abs: string): SourceFacts {
   const refs: ModuleRef[] = [];
   const strings: SourceFacts['strings'] = [];
   const specifiers = new Set<TsMorph.ts.Node>();
+  // Names bound to createRequire(...) results: `const r = createRequire(import.meta.url); r('x')`.
+  const requires = new Set<string>();
+  const bind = (node: TsMorph.ts.Node): void => {
+    if (
+      ts.isVariableDeclaration(node) &&
+      ts.isIdentifier(node.name) &&
+      node.initializer &&
+      ts.isCallExpression(node.initializer) &&
+      ts.isIdentifier(node.initializer.expression) &&
+      node.initializer.expression.text === 'createRequire'
+    ) {
+      requires.add(node.name.text);
+    }
+    ts.forEachChild(node, bind);
+  };
+  bind(sf);
   const at = (node: TsMorph.ts.Node) => {
     const p = sf.getLineAndCharacterOfPosition(node.getStart(sf));
     return { line: p.line + 1, col: p.character + 1 };
@@ -78,15 +103,16 @@ export function scanSource(abs: string): SourceFacts {
       add(node, 'import type', node.argument.literal);
     } else if (ts.isCallExpression(node)) {
       const callee = node.expression;
+      const name = (e: TsMorph.ts.Expression) => (ts.isIdentifier(e) ? e.text : null);
+      const member = (e: TsMorph.ts.Expression, obj: string, prop: string) =>
+        ts.isPropertyAccessExpression(e) && name(e.expression) === obj && e.name.text === prop;
       if (callee.kind === ts.SyntaxKind.ImportKeyword) add(node, 'import()', node.arguments[0]);
-      else if (ts.isIdentifier(callee) && callee.text === 'require' && node.arguments.length > 0) add(node, 'require()', node.arguments[0]);
-      else if (
-        ts.isPropertyAccessExpression(callee) &&
-        ts.isIdentifier(callee.expression) &&
-        callee.expression.text === 'require' &&
-        callee.name.text === 'resolve'
-      ) {
-        add(node, 'require.resolve()', node.arguments[0]);
+      else if ((name(callee) === 'require' || requires.has(name(callee) ?? '')) && node.arguments.length > 0) add(node, 'require()', node.arguments[0]);
+      else if (member(callee, 'module', 'require') || (ts.isCallExpression(callee) && name(callee.expression) === 'createRequire')) {
+        add(node, 'require()', node.arguments[0]);
+      } else if (member(callee, 'require', 'resolve')) add(node, 'require.resolve()', node.arguments[0]);
+      else if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'resolve' && ts.isMetaProperty(callee.expression)) {
+        add(node, 'import.meta.resolve()', node.arguments[0]);
       }
     } else if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && !specifiers.has(node)) {
       strings.push({ ...at(node), text: node.text });
@@ -169,10 +195,23 @@ export class Resolver {
     if (resolved) return { path: resolved, pkg: hit?.isExternalLibraryImport ? pkg : this.packages.has(pkg) ? pkg : null };
     const dir = this.packages.get(pkg);
     if (dir !== undefined) {
-      const sub = specifier.slice(pkg.length).replace(/^\//, '');
-      return { path: posix.join(dir, sub) || dir, pkg };
+      // A workspace package not (yet) linked into node_modules: its subpath, or its manifest's entry.
+      const sub = specifier.slice(pkg.length).replace(/^\//, '') || this.entryOf(dir);
+      const abs = join(this.root, dir, sub);
+      return { path: this.local(this.file(abs) ?? abs) ?? posix.join(dir, sub), pkg };
     }
     return { path: null, pkg };
+  }
+
+  private entryOf(dir: string): string {
+    try {
+      const m = JSON.parse(readFileSync(join(this.root, dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+      const dot = (m.exports as Record<string, unknown> | undefined)?.['.'];
+      const entry = [m.types, m.main, typeof dot === 'string' ? dot : undefined, 'index'].find((e) => typeof e === 'string');
+      return (entry as string).replace(/^\.\//, '');
+    } catch {
+      return 'index';
+    }
   }
 
   /** Directory of a workspace package, if the name is one. */

@@ -1,17 +1,36 @@
 import type { FileDiff } from '../diff/lines.js';
 import { classifier } from '../scope/classify.js';
+import { matcher } from '../util/glob.js';
 import { noDiff, type Check, type CheckContext, type CheckResult } from './check.js';
 
-const EVERYWHERE = [/@ts-ignore\b/, /@ts-nocheck\b/, /@ts-expect-error\b/, /eslint-disable/, /Stryker disable/];
-const IN_TESTS = [/\.only\(/, /\.skip\(/, /\bxit\(/, /\bxdescribe\(/, /\bit\.todo\(/, /\btest\.todo\(/];
+/** TypeScript reads its pragmas case-insensitively (`// @TS-NOCHECK` works), so these match any case. */
+const EVERYWHERE = [
+  /@ts-ignore\b/i,
+  /@ts-nocheck\b/i,
+  /@ts-expect-error\b/i,
+  /eslint-disable/,
+  /\/[*/]\s*eslint\s+[^\s*]+\s*:/, // inline rule config: /* eslint no-console: "off" */
+  /Stryker disable/,
+];
+const IN_TESTS = [
+  /\.(?:only|skip|todo|skipIf|runIf)\s*\(/,
+  /\[\s*['"](?:only|skip|todo)['"]\s*\]/,
+  /\b(?:xit|xdescribe|xtest|fit|fdescribe)\s*\(/,
+];
 
-/** Identity of a suppression: its own text and the code it applies to, so moving it is not adding one. */
-const identity = (text: string, next: string | null) => `${text.trim()}\n${next?.trim() ?? ''}`;
+/**
+ * Identity of a suppression: the suppression text, plus the line it applies to when it stands on a line
+ * of its own, and the file unless that file was deleted (a rename). Moving one (within a file, or with
+ * its file) is not adding one; deleting one here and adding one elsewhere is.
+ */
+function identity(path: string, text: string, next: string | null, at: number): string {
+  const own = text.slice(0, at).trim() === '' || /^\s*(?:\/\/|\/\*)/.test(text);
+  return own ? `${path}\n${text.trim()}\n${next?.trim() ?? ''}` : `${path}\n${text.slice(at).trim()}`;
+}
 
 /**
  * suppressions — lines ADDED by the diff (merge-base → work tree) that introduce a type, lint or mutation
- * suppression, or focus/skip a test. A suppression whose identity (line + the line it applies to) was
- * removed elsewhere in the same diff is a move (also across a rename), not a new one.
+ * suppression, or focus/skip a test (DESIGN §4). Files matching `[scope] ignore` (docs) are not code.
  */
 export function suppressionsCheck(): Check {
   return {
@@ -22,26 +41,33 @@ export function suppressionsCheck(): Check {
       const diff = await ctx.diff();
       if (diff === null) return noDiff(ctx.scope);
       const { isTest } = classifier(ctx.config);
+      const ignored = matcher(ctx.config.scope.ignore);
       const patternsFor = (path: string) => [...EVERYWHERE, ...(isTest(path) ? IN_TESTS : []), ...ctx.config.suppressions.patterns];
       const hit = (path: string, text: string) => patternsFor(path).find((p) => p.test(text));
+      const files: FileDiff[] = [...diff.values()].filter((f) => !ignored(f.path));
+      // Removed suppressions, keyed by identity; a deleted file's may reappear anywhere (a rename).
       const removed = new Map<string, number>();
-      const files: FileDiff[] = [...diff.values()];
+      const key = (f: FileDiff, text: string, next: string | null, p: RegExp, as: string) => identity(as, text, next, text.search(p));
       for (const f of files) {
         for (const l of f.removed) {
-          if (hit(f.path, l.text)) removed.set(identity(l.text, l.next), (removed.get(identity(l.text, l.next)) ?? 0) + 1);
+          const p = hit(f.path, l.text);
+          if (p) {
+            const k = key(f, l.text, l.next, p, f.deleted ? '' : f.path);
+            removed.set(k, (removed.get(k) ?? 0) + 1);
+          }
         }
       }
+      const take = (k: string) => {
+        const n = removed.get(k) ?? 0;
+        if (n > 0) removed.set(k, n - 1);
+        return n > 0;
+      };
       const details: string[] = [];
       for (const f of files) {
         for (const l of f.added) {
           const pattern = hit(f.path, l.text);
           if (!pattern) continue;
-          const id = identity(l.text, l.next);
-          const moved = removed.get(id) ?? 0;
-          if (moved > 0) {
-            removed.set(id, moved - 1);
-            continue;
-          }
+          if (take(key(f, l.text, l.next, pattern, f.path)) || take(key(f, l.text, l.next, pattern, ''))) continue;
           const col = l.text.search(pattern) + 1;
           details.push(`${f.path}:${l.line}:${col} new suppression ${JSON.stringify(l.text.trim().slice(0, 80))}: fix the cause instead`);
         }
