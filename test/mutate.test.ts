@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { select, type Candidate } from '../src/mutate/mutants.js';
+import { append, check, git, harness, harnessAsync, PREFIX, workspace, write } from './helpers.js';
+
+const DEPTH = `
+export function describeDepth(depth: number): string {
+  if (depth > 3) return 'deep';
+  return depth === 0 ? 'flat' : 'shallow';
+}
+`;
+const weakTest = "\nimport { describeDepth } from '../src/args';\n\nit('describes depth', () => {\n  expect(describeDepth(5)).toBeDefined();\n  expect(describeDepth(0)).toBeDefined();\n});\n";
+const strongTest =
+  "\nimport { describeDepth } from '../src/args';\n\nit('describes depth', () => {\n  expect(describeDepth(4)).toBe('deep');\n  expect(describeDepth(3)).toBe('shallow');\n  expect(describeDepth(1)).toBe('shallow');\n  expect(describeDepth(0)).toBe('flat');\n});\n";
+
+function mutants(dir: string, runId: string): { mutant: Candidate; verdict: string }[] {
+  return JSON.parse(readFileSync(join(dir, '.harness/runs', runId, 'mutants.json'), 'utf8')) as { mutant: Candidate; verdict: string }[];
+}
+
+/** Every file of the work tree (outside .git and .harness) with its hash: what "untouched" means. */
+function snapshot(dir: string): string {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (['.git', '.harness', 'node_modules'].includes(e.name)) continue;
+      if (e.isDirectory()) walk(p);
+      else out.push(`${p} ${createHash('sha256').update(readFileSync(join(dir, p))).digest('hex')}`);
+    }
+  };
+  walk('');
+  return out.sort().join('\n');
+}
+
+describe('selection', () => {
+  it('spreads across files, then lines, then mutator kinds, deterministically', () => {
+    const c = (file: string, line: number, mutator: string, i: number): Candidate => ({
+      id: `m-${file}${line}${mutator}${i}`,
+      file,
+      line,
+      col: 1,
+      endLine: line,
+      endCol: 2,
+      mutator,
+      original: 'x',
+      replacement: `y${i}`,
+    });
+    const all = ['a.ts', 'b.ts', 'c.ts', 'd.ts'].flatMap((f) => [1, 2, 3].flatMap((l) => ['A', 'B'].flatMap((m) => [c(f, l, m, 0), c(f, l, m, 1)])));
+    const chosen = select(all, 12);
+    expect(chosen).toHaveLength(12);
+    expect(new Set(chosen.map((m) => m.file)).size).toBe(4);
+    expect(new Set(chosen.filter((m) => m.file === 'a.ts').map((m) => m.line)).size).toBe(3);
+    expect(select([...all].reverse(), 12)).toEqual(chosen);
+  });
+});
+
+describe('harness mutate (real Stryker + vitest)', () => {
+  it('a weak test lets mutants survive: ok:false with one detail and a re-run command per survivor', () => {
+    const dir = workspace();
+    append(dir, 'packages/cli/src/args.ts', DEPTH);
+    append(dir, 'packages/cli/test/args.test.ts', weakTest);
+    const run = harness(['mutate', '--cwd', dir]);
+    expect(run.code).toBe(1);
+    const m = check(run, 'mutation');
+    expect(m.status).toBe('fail');
+    expect(m.details[0]).toMatch(/^packages\/cli\/src\/args\.ts:\d+:\d+ \w+ '.+' → '.*' survived \(covered by \d+ tests\) \[m-[0-9a-f]+\]$/);
+    const ids = m.details.map((d) => /\[(m-[0-9a-f]+)\]$/.exec(d)![1]);
+    // The command names every survivor (the envelope shows the first max_details of them).
+    expect(run.env.next_actions[0]!.command.startsWith(`${PREFIX} --cwd ${dir} mutate --mutant ${ids.join(',')}`)).toBe(true);
+    expect(check(run, 'untested_lines').status).toBe('pass');
+    const again = harness(['mutate', '--cwd', dir, '--mutant', ids[0]!]);
+    expect(mutants(dir, again.env.result.run_id!).map((o) => o.mutant.id)).toEqual([ids[0]]);
+    expect(git(dir, 'status', '--porcelain')).toBe(' M packages/cli/src/args.ts\n M packages/cli/test/args.test.ts\n');
+    expect(readdirSync(join(dir, '.harness/tmp'))).toEqual([]);
+  });
+
+  it('the same change with a strong test: every mutant killed, ok:true, next is the gate', () => {
+    const dir = workspace();
+    append(dir, 'packages/cli/src/args.ts', DEPTH);
+    append(dir, 'packages/cli/test/args.test.ts', strongTest);
+    const run = harness(['mutate', '--cwd', dir]);
+    expect(run.code).toBe(0);
+    expect(check(run, 'mutation').status).toBe('pass');
+    expect(mutants(dir, run.env.result.run_id!).every((o) => o.verdict === 'killed')).toBe(true);
+    expect(run.env.next_actions[0]!.command).toBe(`${PREFIX} --cwd ${dir} gate`);
+  });
+
+  it('a changed line no test executes fails on its own', () => {
+    const dir = workspace();
+    append(dir, 'packages/cli/src/args.ts', DEPTH);
+    append(dir, 'packages/cli/test/args.test.ts', "\nimport { describeDepth } from '../src/args';\n\nit('deep', () => {\n  expect(describeDepth(9)).toBe('deep');\n});\n");
+    const run = harness(['mutate', '--cwd', dir]);
+    expect(run.code).toBe(1);
+    const lines = readFileSync(join(dir, 'packages/cli/src/args.ts'), 'utf8').split('\n');
+    const untested = lines.findIndex((l) => l.includes("'flat'")) + 1;
+    expect(check(run, 'untested_lines').details).toEqual([`packages/cli/src/args.ts:${untested}:1 changed line executed by no test`]);
+  });
+
+  it('30 changed lines in 4 files: exactly max_mutants mutants over all 4 files, the same selection twice', () => {
+    const dir = workspace();
+    mkdirSync(join(dir, 'packages/cli/src/ops'));
+    const names = ['one', 'two', 'three', 'four'];
+    for (const [i, n] of names.entries()) {
+      const body = Array.from({ length: 7 }, (_, k) => `  if (x === ${k + i}) return ${k} + x * ${k + 1};`).join('\n');
+      write(dir, `packages/cli/src/ops/${n}.ts`, `export function ${n}(x: number): number {\n${body}\n  return -x;\n}\n`);
+    }
+    const calls = names.map((n) => `  for (let x = 0; x < 12; x++) expect(typeof ${n}(x)).toBe('number');`).join('\n');
+    write(dir, 'packages/cli/test/ops.test.ts', `import { expect, it } from 'vitest';\n${names.map((n) => `import { ${n} } from '../src/ops/${n}';`).join('\n')}\n\nit('runs', () => {\n${calls}\n});\n`);
+    const first = harness(['mutate', '--cwd', dir]);
+    const chosen = mutants(dir, first.env.result.run_id!).map((o) => o.mutant);
+    expect(chosen).toHaveLength(12);
+    expect(new Set(chosen.map((m) => m.file))).toEqual(new Set(names.map((n) => `packages/cli/src/ops/${n}.ts`)));
+    const second = harness(['mutate', '--cwd', dir]);
+    expect(mutants(dir, second.env.result.run_id!).map((o) => o.mutant.id)).toEqual(chosen.map((m) => m.id));
+  });
+
+  it('an unsupported vitest major is an error envelope, not a pass', () => {
+    const dir = workspace();
+    // vitest 5 needs Node 22 and cannot be installed here: this fake manifest is the one faked fault.
+    rmSync(join(dir, 'node_modules/vitest'));
+    mkdirSync(join(dir, 'node_modules/vitest'));
+    writeFileSync(join(dir, 'node_modules/vitest/package.json'), '{ "name": "vitest", "version": "5.0.0" }\n');
+    append(dir, 'packages/cli/src/args.ts', DEPTH);
+    append(dir, 'packages/cli/test/args.test.ts', strongTest);
+    const run = harness(['mutate', '--cwd', dir]);
+    expect(run.code).toBe(1);
+    expect(check(run, 'mutation')).toMatchObject({ status: 'error', details: [expect.stringMatching(/vitest 5\.0\.0 is not supported/)] });
+  });
+
+  it('SIGINT and SIGTERM at several points leave the work tree byte-identical and nothing behind', async () => {
+    for (const [signal, afterMs] of [
+      ['SIGINT', 300],
+      ['SIGTERM', 1500],
+      ['SIGINT', 4000],
+      ['SIGTERM', 7000],
+    ] as const) {
+      const dir = workspace();
+      append(dir, 'packages/cli/src/args.ts', DEPTH);
+      append(dir, 'packages/cli/test/args.test.ts', strongTest);
+      const before = snapshot(dir);
+      const status = git(dir, 'status', '--porcelain');
+      const { child, done } = harnessAsync(['mutate', '--cwd', dir]);
+      setTimeout(() => child.kill(signal), afterMs);
+      const run = await done;
+      expect([0, 2]).toContain(run.code); // interrupted (2), or finished before the signal (0)
+      expect(snapshot(dir)).toBe(before);
+      expect(git(dir, 'status', '--porcelain')).toBe(status);
+      const tmp = join(dir, '.harness/tmp');
+      expect(existsSync(tmp) ? readdirSync(tmp) : []).toEqual([]);
+    }
+  });
+});
