@@ -30,10 +30,10 @@ describe('envelope pieces', () => {
     expect(out.map((c) => c.id)).toEqual(['f1', 'f2', 'e', 'd']);
   });
 
-  it('next_actions: failures first, then deferred, green loop → gate, no change → says so', () => {
+  it('next_actions: failures first, then deferred, green loop → mutate, no change → says so', () => {
     const failing = nextActions('loop', 'harness', [report('a', 'fail'), report('b', 'deferred'), report('c', 'pass')], { noChange: false, only: false });
     expect(failing.map((a) => a.command)).toEqual(['harness loop --only a', 'harness loop --only b']);
-    expect(nextActions('loop', 'harness', [report('c', 'pass')], { noChange: false, only: false })[0]!.command).toBe('harness gate');
+    expect(nextActions('loop', 'harness', [report('c', 'pass')], { noChange: false, only: false })[0]!.command).toBe('harness mutate');
     expect(nextActions('loop', 'harness', [], { noChange: true, only: false })[0]!.description).toMatch(/nothing to check/);
     const only = nextActions('gate', 'harness', [report('c', 'pass')], { noChange: false, only: true })[0]!;
     expect(only).toEqual({ command: 'harness gate', description: expect.stringMatching(/selected checks passed; run the whole gate/) });

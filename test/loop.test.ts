@@ -6,7 +6,7 @@ import { append, check, checkIds, git, GUARDS, harness, leafEdit, PREFIX, scopeC
 const CLI_CHECKS = ['lint:cli', 'test:cli', 'typecheck:cli'];
 
 describe('harness loop on the demo workspace (real eslint, tsc, vitest)', () => {
-  it('a leaf edit runs only that scope’s checks, green, and points to the gate', () => {
+  it('a leaf edit runs only that scope’s checks, green, and points to mutate', () => {
     const dir = workspace();
     leafEdit(dir);
     const run = harness(['loop', '--cwd', dir]);
@@ -15,7 +15,7 @@ describe('harness loop on the demo workspace (real eslint, tsc, vitest)', () => 
     expect(checkIds(run)).toEqual([...GUARDS, ...CLI_CHECKS].sort());
     expect(run.env.result.checks!.every((c) => c.status === 'pass')).toBe(true);
     expect(run.stderr).toBe(''); // not a TTY, no --progress: stderr stays quiet
-    expect(run.env.next_actions[0]!.command).toBe(`${PREFIX} --cwd ${dir} gate`);
+    expect(run.env.next_actions[0]!.command).toBe(`${PREFIX} --cwd ${dir} mutate`);
     for (const c of run.env.result.checks!) expect(readFileSync(join(dir, c.log!), 'utf8')).toContain('STATUS pass');
     expect(git(dir, 'status', '--porcelain')).toBe(' M packages/cli/src/args.ts\n M packages/cli/test/args.test.ts\n');
   });

@@ -7,7 +7,7 @@ export function shellQuote(arg: string): string {
 
 /**
  * Context-aware next steps (DESIGN §6): failures → the command that re-runs them; deferred → the command
- * that runs exactly the rest; all green → the next verb of the rhythm (loop → gate until mutate exists).
+ * that runs exactly the rest; all green → the next verb of the rhythm (loop → mutate → gate).
  * `prefix` is how harness was invoked plus the global options the user passed, so the command works as pasted.
  */
 export function nextActions(
@@ -35,7 +35,9 @@ export function nextActions(
   if (run.only) {
     return [{ command: `${prefix} ${verb}`, description: `The selected checks passed; run the whole ${verb} to verify the change.` }];
   }
-  if (verb === 'loop') return [{ command: `${prefix} gate`, description: 'All scoped checks passed; run the full gate before opening a PR.' }];
+  if (verb === 'loop') {
+    return [{ command: `${prefix} mutate`, description: 'All scoped checks passed; before a PR, check that the tests kill mutants of the changed lines.' }];
+  }
   return [{ command: `${prefix} loop`, description: 'The gate passed: the change is ready to merge.' }];
 }
 
