@@ -74,14 +74,18 @@ export function harness(args: string[], opts: { cwd?: string; env?: NodeJS.Proce
 }
 
 /** The same, asynchronously, with access to the child (for signals). */
-export function harnessAsync(args: string[]): { child: ReturnType<typeof spawn>; done: Promise<Run> } {
+export function harnessAsync(args: string[]): { child: ReturnType<typeof spawn>; done: Promise<Run & { signal: NodeJS.Signals | null }> } {
+  // A signal that lands while node itself is still starting kills it before any handler exists: then
+  // there is no envelope (and nothing was done). Every other ending must print exactly one envelope.
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const done = new Promise<Run>((resolve) =>
-    child.on('close', (code) => resolve({ code, env: parseEnvelope(stdout), stdout, stderr })),
+  const done = new Promise<Run & { signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) =>
+      resolve({ code, signal, env: stdout === '' && signal !== null ? (null as unknown as Envelope) : parseEnvelope(stdout), stdout, stderr }),
+    ),
   );
   return { child, done };
 }

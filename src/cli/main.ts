@@ -68,32 +68,27 @@ export async function main(argv: string[]): Promise<number> {
     prefix = commandPrefix(o);
     return o;
   };
+  const runVerb = (name: 'loop' | 'gate' | 'mutate') => async (_o: unknown, cmd: Command) => {
+    verb = `harness ${name}`;
+    out.envelope = await checkVerb(name, globals(cmd), interrupt.signal, started);
+  };
   program
     .command('loop')
     .description('after every edit: the checks of the changed scopes, under a time budget')
     .option('--budget <seconds>', 'time budget (default: [loop] budget_seconds, 180)', positiveSeconds)
     .option('--only <ids>', 'run exactly these checks (comma-separated ids)', idList)
-    .action(async (_o, cmd: Command) => {
-      verb = 'harness loop';
-      out.envelope = await checkVerb('loop', globals(cmd), interrupt.signal, started);
-    });
+    .action(runVerb('loop'));
   program
     .command('gate')
     .description('in CI: every check of every scope, no budget')
     .option('--only <ids>', 'run exactly these checks (comma-separated ids)', idList)
-    .action(async (_o, cmd: Command) => {
-      verb = 'harness gate';
-      out.envelope = await checkVerb('gate', globals(cmd), interrupt.signal, started);
-    });
+    .action(runVerb('gate'));
   program
     .command('mutate')
     .description('before a PR: mutate changed, test-executed lines; every mutant must be killed')
     .option('--max-mutants <n>', 'at most this many mutants (default: [mutate] max_mutants, 12)', positiveInt)
     .option('--mutant <ids>', 'run exactly these mutants (comma-separated ids, as printed for survivors)', idList)
-    .action(async (_o, cmd: Command) => {
-      verb = 'harness mutate';
-      out.envelope = await checkVerb('mutate', globals(cmd), interrupt.signal, started);
-    });
+    .action(runVerb('mutate'));
   program
     .command('scope')
     .description('the scope resolution alone')
