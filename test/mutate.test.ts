@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { select, type Candidate } from '../src/mutate/mutants.js';
-import { append, check, git, harness, harnessAsync, PREFIX, workspace, write } from './helpers.js';
+import { append, check, commitAll, git, harness, harnessAsync, PREFIX, workspace, write } from './helpers.js';
 
 const DEPTH = `
 export function describeDepth(depth: number): string {
@@ -127,6 +127,30 @@ describe('harness mutate (real Stryker + vitest)', () => {
     const run = harness(['mutate', '--cwd', dir]);
     expect(run.code).toBe(1);
     expect(check(run, 'mutation')).toMatchObject({ status: 'error', details: [expect.stringMatching(/vitest 5\.0\.0 is not supported/)] });
+  });
+
+  it('lines in a branch that never runs are untested even though their `if` ran; symlinked dirs are copied as links', () => {
+    const dir = workspace();
+    const guarded = "\nexport function big(values: readonly number[]): number {\n  if (values.length > 100) {\n    return -1;\n  }\n  return values.length;\n}\n";
+    append(dir, 'packages/math/src/stats.ts', guarded);
+    symlinkSync('packages/core', join(dir, 'coreln'));
+    commitAll(dir);
+    write(dir, 'packages/math/src/stats.ts', readFileSync(join(dir, 'packages/math/src/stats.ts'), 'utf8').replace('return -1;', 'return -2;'));
+    append(dir, 'packages/math/test/stats.test.ts', "\nimport { big } from '../src/stats';\n\nit('big', () => {\n  expect(big([1])).toBe(1);\n});\n");
+    const run = harness(['mutate', '--cwd', dir]);
+    const line = readFileSync(join(dir, 'packages/math/src/stats.ts'), 'utf8').split('\n').findIndex((l) => l.includes('return -2')) + 1;
+    expect(check(run, 'untested_lines').details).toEqual([`packages/math/src/stats.ts:${line}:1 changed line executed by no test`]);
+    expect(check(run, 'mutation').status).toBe('skipped');
+  });
+
+  it('mutants on signatures and across the lines of a new function body; tests importing their package by name run the copy', () => {
+    const dir = workspace();
+    append(dir, 'packages/math/src/stats.ts', "\nexport const seen: number[] = [];\nexport function record(values: readonly number[], tag = 'x'): void {\n  seen.push(...values, tag.length);\n}\n");
+    append(dir, 'packages/math/test/stats.test.ts', "\nimport { record } from '@demo/math/src/stats';\n\nit('records', () => {\n  record([1]);\n});\n");
+    const run = harness(['mutate', '--cwd', dir]);
+    const kinds = check(run, 'mutation').details.map((d) => d.split(' ')[1]);
+    expect(kinds).toEqual(expect.arrayContaining(['BlockStatement', 'StringLiteral']));
+    expect(check(run, 'untested_lines').status).toBe('pass');
   });
 
   it('a test file that fails to load is an error, never a survivor or a pass', () => {

@@ -3,9 +3,40 @@ import { join, relative } from 'node:path';
 import type { CheckContext } from '../checks/check.js';
 import { toolArgv } from '../checks/tools.js';
 
+type Span = { start: { line: number }; end: { line: number } };
+
 interface IstanbulFile {
-  statementMap: Record<string, { start: { line: number }; end: { line: number } }>;
+  statementMap: Record<string, Span>;
   s: Record<string, number>;
+  fnMap: Record<string, { decl: Span }>;
+  f: Record<string, number>;
+}
+
+/**
+ * Hit count per executable line. A line where statements start takes the best of those statements;
+ * a line inside a statement takes its innermost enclosing statement (so a line in a branch that never
+ * runs is not "executed" because its `if` was); a function's declaration line (a signature with default
+ * values) takes the function's count. Lines with none of these are not executable.
+ */
+export function lineHits(cov: IstanbulFile): Map<number, number> {
+  const hits = new Map<number, number>();
+  const statements = Object.entries(cov.statementMap).map(([k, span]) => ({ span, n: cov.s[k] ?? 0 }));
+  const starts = new Map<number, number>();
+  for (const { span, n } of statements) starts.set(span.start.line, Math.max(starts.get(span.start.line) ?? 0, n));
+  for (const [line, n] of starts) hits.set(line, n);
+  for (const { span } of statements) {
+    for (let l = span.start.line + 1; l <= span.end.line; l++) {
+      if (starts.has(l) || hits.has(l)) continue;
+      const inner = statements
+        .filter((s) => s.span.start.line < l && s.span.end.line >= l)
+        .sort((a, b) => a.span.end.line - a.span.start.line - (b.span.end.line - b.span.start.line))[0];
+      if (inner) hits.set(l, inner.n);
+    }
+  }
+  for (const [k, fn] of Object.entries(cov.fnMap ?? {})) {
+    for (let l = fn.decl.start.line; l <= fn.decl.end.line; l++) if (!hits.has(l)) hits.set(l, cov.f[k] ?? 0);
+  }
+  return hits;
 }
 
 export interface LineCoverage {
@@ -66,10 +97,7 @@ export async function lineCoverage(
       unknown.push(file);
       continue;
     }
-    const hits = new Map<number, number>();
-    for (const [k, range] of Object.entries(cov?.statementMap ?? {})) {
-      for (let l = range.start.line; l <= range.end.line; l++) hits.set(l, Math.max(hits.get(l) ?? 0, cov.s[k] ?? 0));
-    }
+    const hits = lineHits(cov);
     const run = lines.filter((l) => (hits.get(l) ?? 0) > 0);
     if (run.length > 0) executed.set(file, run);
     for (const l of lines) if (hits.get(l) === 0) untested.push({ file, line: l });

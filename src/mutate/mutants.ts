@@ -49,7 +49,14 @@ export async function enumerate(root: string, lines: Map<string, number[]>): Pro
   const out: Candidate[] = [];
   for (const [file, wanted] of [...lines].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const source = readFileSync(join(root, file), 'utf8');
-    const ranges = wanted.map((l) => ({ start: { line: l - 1, column: 0 }, end: { line: l - 1, column: Number.MAX_SAFE_INTEGER } }));
+    // Runs of consecutive lines form one range, so a mutant spanning them (a new function body) counts.
+    const runs: [number, number][] = [];
+    for (const l of [...wanted].sort((a, b) => a - b)) {
+      const last = runs.at(-1);
+      if (last && l === last[1] + 1) last[1] = l;
+      else runs.push([l, l]);
+    }
+    const ranges = runs.map(([a, b]) => ({ start: { line: a - 1, column: 0 }, end: { line: b - 1, column: Number.MAX_SAFE_INTEGER } }));
     const { mutants } = await new Instrumenter(quiet).instrument([{ name: join(root, file), content: source, mutate: ranges }], {
       plugins: null,
       excludedMutations: [],

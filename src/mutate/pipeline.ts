@@ -4,7 +4,6 @@ import type { Check, CheckContext, CheckResult } from '../checks/check.js';
 import { VITEST_CONFIGS } from '../checks/test.js';
 import { findPackage, nearest } from '../checks/tools.js';
 import { classifier } from '../scope/classify.js';
-import { ownerOf } from '../scope/resolve.js';
 import { lineCoverage, type LineCoverage } from './coverage.js';
 import { enumerate, select, type Candidate } from './mutants.js';
 import { recheck } from './recheck.js';
@@ -25,7 +24,8 @@ interface Outcome {
 }
 
 interface Findings {
-  untested: string[];
+  /** null when the coverage step did not complete. */
+  untested: string[] | null;
   outcomes: Outcome[];
   error: string | null;
 }
@@ -47,18 +47,23 @@ function vitestMajorProblem(root: string, dirs: string[]): string | null {
 }
 
 async function pipeline(ctx: CheckContext, opts: MutateOptions): Promise<Findings> {
-  const none: Findings = { untested: [], outcomes: [], error: null };
+  const none: Findings = { untested: null, outcomes: [], error: null };
   const diff = await ctx.diff();
   if (diff === null) return { ...none, error: `cannot tell which lines changed: ${ctx.scope.full_reason ?? 'no merge-base'}` };
   const { isRuntimeCode } = classifier(ctx.config);
   const changed = new Map<string, number[]>();
   for (const [file, d] of diff) {
     const lines = d.added.map((l) => l.line);
-    if (lines.length > 0 && isRuntimeCode(file) && ownerOf(file, ctx.config.scope.path_map) !== null && existsSync(join(ctx.root, file))) {
+    // Every changed runtime file counts, mapped to a scope or not: an unmapped file is no less code.
+    if (lines.length > 0 && isRuntimeCode(file) && existsSync(join(ctx.root, file))) {
       changed.set(file, lines);
     }
   }
-  if (changed.size === 0) return none;
+  if (changed.size === 0) return { ...none, untested: [] };
+  const globby = [...changed.keys()].filter((f) => /[[\]{}()*?!]/.test(f));
+  if (globby.length > 0) {
+    return { ...none, error: `Stryker cannot mutate files whose path has glob characters ([]{}()*?!): ${globby.join(', ')}` };
+  }
   const problem = vitestMajorProblem(ctx.root, [...new Set([...changed.keys()].map((f) => dirname(f)))]);
   if (problem) return { ...none, error: problem };
 
@@ -75,6 +80,7 @@ async function pipeline(ctx: CheckContext, opts: MutateOptions): Promise<Finding
     const untested: string[] = [];
     const executed = new Map<string, number[]>();
     let n = 0;
+    const coverageStarted = performance.now();
     for (const g of groups.values()) {
       const cov: LineCoverage | { error: string } = await lineCoverage(ctx, box, g, n++);
       if ('error' in cov) return { ...none, error: cov.error };
@@ -82,7 +88,12 @@ async function pipeline(ctx: CheckContext, opts: MutateOptions): Promise<Finding
       untested.push(...cov.untested.map((u) => `${u.file}:${u.line}:1 changed line executed by no test`));
       for (const [f, l] of cov.executed) executed.set(f, l);
     }
-    const candidates = await enumerate(box, executed);
+    // A re-check that runs this much longer than all the tests did is a reproduced timeout.
+    const recheckLimit = Math.max(15_000, 3 * (performance.now() - coverageStarted));
+    // Enumerate over all changed lines (a mutant may span a closing `}` that is not executable), then
+    // drop mutants that start on an untested line: those lines already fail on their own.
+    const untestedAt = new Set(untested.map((u) => u.split(':1 changed')[0]));
+    const candidates = (await enumerate(box, changed)).filter((c) => executed.has(c.file) && !untestedAt.has(`${c.file}:${c.line}`));
     const chosen = opts.only ? candidates.filter((c) => opts.only!.includes(c.id)) : select(candidates, opts.maxMutants);
     if (opts.only && chosen.length !== opts.only.length) {
       const missing = opts.only.filter((id) => !chosen.some((c) => c.id === id));
@@ -110,7 +121,7 @@ async function pipeline(ctx: CheckContext, opts: MutateOptions): Promise<Finding
         }
         // Survived, NoCoverage (vitest coverage says the line runs) and Timeout: ask plain vitest.
         const tests = [...new Set((r.coveredBy ?? []).map((id) => id.split('#')[0]!).filter(Boolean))];
-        const again = await recheck(ctx, box, g, m, tests, n++);
+        const again = await recheck(ctx, box, g, m, tests, n++, recheckLimit);
         if (again.verdict === 'error') outcomes.push({ mutant: m, verdict: 'error', note: again.why });
         else if (r.status === 'Timeout') {
           outcomes.push({ mutant: m, verdict: again.verdict === 'killed' ? 'killed' : 'survived', note: `Timeout ${again.verdict === 'killed' ? 'reproduced' : 'did not reproduce'} (covered by ${tests.length} test files)` });
@@ -147,7 +158,7 @@ export function mutationChecks(opts: MutateOptions): Check[] {
     cost: 6,
     async run(ctx): Promise<CheckResult> {
       const f = await run(ctx);
-      if (f.error && f.untested.length === 0) return { status: 'error', details: [f.error] };
+      if (f.untested === null) return { status: 'error', details: [f.error ?? 'the coverage step did not run'] };
       return f.untested.length > 0 ? { status: 'fail', details: f.untested } : { status: 'pass', details: [] };
     },
   };

@@ -32,6 +32,7 @@ export async function recheck(
   m: Candidate,
   testFiles: readonly string[],
   n: number,
+  timeoutMs: number,
 ): Promise<Recheck> {
   const tool = toolArgv(box, group.cwd, 'vitest', 'vitest');
   if ('missing' in tool) return { verdict: 'error', why: tool.missing };
@@ -50,7 +51,7 @@ export async function recheck(
         '--testTimeout=10000',
         ...testFiles.map((t) => join(group.cwd, t)),
       ],
-      { cwd: group.cwd, env: { ...process.env, CI: 'true' }, timeoutMs: 120_000 },
+      { cwd: group.cwd, env: { ...process.env, CI: 'true' }, timeoutMs },
     );
     if (res.aborted) return { verdict: 'killed', tests: 0 }; // hung under the mutant: a reproduced timeout
     let parsed: Report;

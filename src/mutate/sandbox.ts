@@ -1,5 +1,5 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { workTreeFiles } from '../diff/files.js';
 
 const TMP = join('.harness', 'tmp');
@@ -24,25 +24,58 @@ export function removeStaleSandboxes(root: string): void {
 }
 
 /**
+ * Mirror a node_modules directory entry by entry. A link into the repository itself (a workspace
+ * package: `node_modules/@demo/math → ../../packages/math`) is pointed at the sandbox's copy, so tests
+ * that import their package by name run the copy, never the user's files; everything else links to
+ * the original install.
+ */
+function mirrorModules(root: string, box: string, from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const name of readdirSync(from)) {
+    const src = join(from, name);
+    const stat = lstatSync(src);
+    if (name.startsWith('@') && stat.isDirectory()) {
+      mirrorModules(root, box, src, join(to, name));
+      continue;
+    }
+    let target = src;
+    if (stat.isSymbolicLink()) {
+      const real = realpathSync(src);
+      const rel = relative(root, real);
+      if (!rel.startsWith('..') && !rel.split(sep).includes('node_modules')) target = join(box, rel);
+    }
+    symlinkSync(target, join(to, name));
+  }
+}
+
+/**
  * An isolated copy of the work tree (tracked and untracked files, not ignored ones) under the ignored
- * `.harness/tmp/`, with every `node_modules` of the original linked in. Stryker, coverage runs and
- * survivor re-checks write only here: the user's files are never touched.
+ * `.harness/tmp/`, with every `node_modules` of the original mirrored in. Stryker, coverage runs and
+ * survivor re-checks write only here: the user's files are never touched. Removed again if it cannot
+ * be completed.
  */
 export async function createSandbox(root: string, runId: string): Promise<string> {
   removeStaleSandboxes(root);
   const box = join(root, TMP, `mutate-${process.pid}-${runId}`);
-  mkdirSync(box, { recursive: true });
-  const dirs = new Set<string>(['']);
-  for (const file of await workTreeFiles(root)) {
-    mkdirSync(dirname(join(box, file)), { recursive: true });
-    copyFileSync(join(root, file), join(box, file));
-    for (let d = dirname(file); d !== '.' && !dirs.has(d); d = dirname(d)) dirs.add(d);
+  try {
+    mkdirSync(box, { recursive: true });
+    const dirs = new Set<string>(['']);
+    for (const file of await workTreeFiles(root)) {
+      const src = join(root, file);
+      mkdirSync(dirname(join(box, file)), { recursive: true });
+      if (lstatSync(src).isSymbolicLink()) symlinkSync(readlinkSync(src), join(box, file));
+      else copyFileSync(src, join(box, file));
+      for (let d = dirname(file); d !== '.' && !dirs.has(d); d = dirname(d)) dirs.add(d);
+    }
+    for (const d of dirs) {
+      const modules = join(root, d, 'node_modules');
+      if (existsSync(modules) && !existsSync(join(box, d, 'node_modules'))) mirrorModules(root, box, modules, join(box, d, 'node_modules'));
+    }
+    return box;
+  } catch (e) {
+    removeSandbox(box);
+    throw e;
   }
-  for (const d of dirs) {
-    const modules = join(root, d, 'node_modules');
-    if (existsSync(modules) && !existsSync(join(box, d, 'node_modules'))) symlinkSync(modules, join(box, d, 'node_modules'));
-  }
-  return box;
 }
 
 export function removeSandbox(box: string): void {

@@ -77,7 +77,9 @@ export async function runStryker(
   try {
     results = JSON.parse(readFileSync(resultsFile, 'utf8')) as StrykerResult[];
   } catch {
-    const why = res.tail.trim().split('\n').filter(Boolean).slice(-3).join(' | ');
+    const lines = res.tail.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim()).filter(Boolean);
+    const errors = lines.filter((l) => /\b(ERROR|Error)\b/.test(l));
+    const why = (errors.length > 0 ? errors.slice(0, 2) : lines.slice(-3)).join(' | ');
     return { error: `Stryker did not finish (exit ${res.code ?? res.signal}): ${why}` };
   }
   const byId = new Map<string, StrykerResult>();
