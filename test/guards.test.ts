@@ -260,6 +260,12 @@ describe('evasions a reviewer tried', () => {
     );
   });
 
+  it('a suppression written inside a string literal is data; one after a closed string is not', () => {
+    const dir = workspace();
+    append(dir, 'packages/cli/test/args.test.ts', "\nconst sample = '// @ts-ignore';\nconst other = `eslint-disable`; // @ts-expect-error\nexport { sample, other };\n");
+    expect(guard(dir, 'suppressions').details.map((d) => d.split(' ')[0])).toEqual(['packages/cli/test/args.test.ts:19:36']);
+  });
+
   it('file_size leaves lockfiles alone', () => {
     const dir = workspace();
     write(dir, 'package-lock.json', `${'{}\n'.repeat(600)}`);

@@ -19,6 +19,26 @@ const IN_TESTS = [
 ];
 
 /**
+ * Is position `at` of a line inside a string literal that opens on that line? (`'// @ts-ignore'` in a
+ * test is data, not a suppression.) Line-local on purpose: when in doubt, it is not a string.
+ */
+export function inString(line: string, at: number): boolean {
+  let quote: string | null = null;
+  for (let i = 0; i < at; i++) {
+    const ch = line[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = null;
+    } else if (ch === '/' && (line[i + 1] === '/' || line[i + 1] === '*')) {
+      return false; // a comment starts before the match
+    } else if (ch === "'" || ch === '"' || ch === '`') {
+      quote = ch;
+    }
+  }
+  return quote !== null;
+}
+
+/**
  * Identity of a suppression: the suppression text, plus the line it applies to when it stands on a line
  * of its own, and the file unless that file was deleted (a rename). Moving one (within a file, or with
  * its file) is not adding one; deleting one here and adding one elsewhere is.
@@ -43,7 +63,7 @@ export function suppressionsCheck(): Check {
       const { isTest } = classifier(ctx.config);
       const ignored = matcher(ctx.config.scope.ignore);
       const patternsFor = (path: string) => [...EVERYWHERE, ...(isTest(path) ? IN_TESTS : []), ...ctx.config.suppressions.patterns];
-      const hit = (path: string, text: string) => patternsFor(path).find((p) => p.test(text));
+      const hit = (path: string, text: string) => patternsFor(path).find((p) => p.test(text) && !inString(text, text.search(p)));
       const files: FileDiff[] = [...diff.values()].filter((f) => !ignored(f.path));
       // Removed suppressions, keyed by identity; a deleted file's may reappear anywhere (a rename).
       const removed = new Map<string, number>();
