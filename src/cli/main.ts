@@ -3,7 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { HarnessError } from '../errors.js';
 import { errorEnvelope, type Envelope } from '../envelope/build.js';
 import { killAllGroups } from '../run/exec.js';
-import { checkVerb, commandPrefix, scopeVerb, type VerbOptions } from './verbs.js';
+import { checkVerb, commandPrefix, initVerb, scopeVerb, type VerbOptions } from './verbs.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -36,7 +36,7 @@ interface Output {
 export async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   const out: Output = { envelope: null, raw: null, format: 'json' };
-  const VERB_NAMES = ['loop', 'gate', 'mutate', 'scope', 'schema'];
+  const VERB_NAMES = ['loop', 'gate', 'mutate', 'scope', 'init', 'schema'];
   // Known before parsing, so a usage error in `harness loop --bad` still answers as `harness loop`.
   let verb = `harness${argv.find((a) => VERB_NAMES.includes(a)) ? ` ${argv.find((a) => VERB_NAMES.includes(a))}` : ''}`;
   const interrupt = new AbortController();
@@ -90,6 +90,15 @@ export async function main(argv: string[]): Promise<number> {
     .option('--mutant <ids>', 'run exactly these mutants (comma-separated ids, as printed for survivors)', idList)
     .action(runVerb('mutate'));
   program
+    .command('init')
+    .description('once: write a harness.toml derived from the workspace')
+    .option('--force', 'overwrite an existing harness.toml')
+    .option('--dry-run', 'print the config in the envelope instead of writing it')
+    .action(async (_o, cmd: Command) => {
+      verb = 'harness init';
+      out.envelope = await initVerb(globals(cmd), started);
+    });
+  program
     .command('scope')
     .description('the scope resolution alone')
     .action(async (_o, cmd: Command) => {
@@ -119,7 +128,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError && e.code === 'commander.help') {
       // No verb: the help goes to stderr for people, the envelope to stdout for agents.
       process.stderr.write(program.helpInformation());
-      e = new HarnessError('usage', 'no verb given: use loop, mutate, gate, scope or schema');
+      e = new HarnessError('usage', 'no verb given: use loop, mutate, gate, scope, init or schema');
     }
     code = 2;
     {

@@ -1,7 +1,8 @@
-import { realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { HarnessError } from '../errors.js';
-import { basename, relative, resolve, sep } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { loadConfig } from '../config/load.js';
+import { validateConfig } from '../config/validate.js';
 import type { Config, Verb } from '../config/types.js';
 import { resolveChanges } from '../diff/changes.js';
 import { boundChecks, boundScope, isOk, summarise, type Envelope } from '../envelope/build.js';
@@ -119,6 +120,35 @@ export async function checkVerb(verb: Verb | 'mutate', opts: VerbOptions, interr
       run_id: run.id,
     },
     next_actions: nextActions(verb, commandPrefix(opts), reports, { noChange, only: opts.only !== undefined }),
+    duration_ms: Math.round(performance.now() - started),
+  };
+}
+
+export async function initVerb(opts: GlobalOptions & { force?: boolean; dryRun?: boolean }, started: number): Promise<Envelope> {
+  const root = targetRoot(opts);
+  const path = opts.config ? resolve(opts.config) : join(root, 'harness.toml');
+  if (existsSync(path) && !opts.force && !opts.dryRun) {
+    throw new HarnessError('usage', `${path} exists: pass --force to overwrite it (or --dry-run to see the new one)`, '--force');
+  }
+  const { generate } = await import('../init/generate.js');
+  const generated = await generate(root);
+  // The generated file must load exactly like a hand-written one.
+  const { parse } = (await import('toml')).default;
+  validateConfig(parse(generated.text) as Record<string, unknown>, path);
+  if (!opts.dryRun) writeFileSync(path, generated.text);
+  const prefix = commandPrefix(opts);
+  return {
+    schema_version: 1,
+    ok: true,
+    command: 'harness init',
+    result: {
+      init: { path, written: !opts.dryRun, scopes: generated.scopes, test_edges: generated.testEdges, config: opts.dryRun ? generated.text : null },
+    },
+    next_actions: [
+      opts.dryRun
+        ? { command: `${prefix} init`, description: 'Write this config.' }
+        : { command: `${prefix} gate --only graph`, description: 'Check that the declared graph matches the imports (it should, untouched).' },
+    ],
     duration_ms: Math.round(performance.now() - started),
   };
 }

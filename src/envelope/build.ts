@@ -38,6 +38,7 @@ export interface Envelope {
     summary?: Record<'total' | 'passed' | 'failed' | 'errors' | 'deferred' | 'skipped' | 'omitted_checks', number>;
     error?: ErrorInfo;
     run_id?: string;
+    init?: { path: string; written: boolean; scopes: number; test_edges: number; config: string | null };
   };
   next_actions: NextAction[];
   duration_ms: number;

@@ -73,6 +73,19 @@ export const envelopeSchema = {
           },
         },
         run_id: { type: 'string' },
+        init: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['path', 'written', 'scopes', 'test_edges', 'config'],
+          properties: {
+            path: { type: 'string' },
+            written: { type: 'boolean' },
+            scopes: count,
+            test_edges: count,
+            /** The generated file's text with --dry-run; null once written (read the file). */
+            config: nullableString,
+          },
+        },
       },
     },
     next_actions: {

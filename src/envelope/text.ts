@@ -5,9 +5,13 @@ const MARK: Record<string, string> = { pass: 'ok  ', fail: 'FAIL', error: 'ERR '
 /** `--format text`: a short human summary of the same envelope (the JSON stays the contract). */
 export function renderText(env: Envelope): string {
   const lines: string[] = [];
-  const { scope, checks, summary, error } = env.result;
+  const { scope, checks, summary, error, init } = env.result;
   lines.push(`${env.command}: ${env.ok ? 'OK' : 'NOT OK'} (${(env.duration_ms / 1000).toFixed(1)}s)`);
   if (error) lines.push(`  ${error.code} error${error.key ? ` [${error.key}]` : ''}: ${error.message}`);
+  if (init) {
+    lines.push(`  ${init.written ? 'wrote' : 'would write'} ${init.path}: ${init.scopes} scope(s), ${init.test_edges} test-only edge(s)`);
+    if (init.config) lines.push('', init.config);
+  }
   if (scope) {
     lines.push(`  scope: ${scope.mode}${scope.full_reason ? ` — ${scope.full_reason}` : ''}; ${scope.changed_files.length + (scope.omitted_changed_files ?? 0)} changed file(s); scopes: ${scope.expanded_scopes.join(', ') || '(none)'}`);
   }
