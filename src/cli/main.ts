@@ -3,7 +3,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { HarnessError } from '../errors.js';
 import { errorEnvelope, type Envelope } from '../envelope/build.js';
 import { killAllGroups } from '../run/exec.js';
-import { checkVerb, commandPrefix, initVerb, scopeVerb, type VerbOptions } from './verbs.js';
+import { AGENTS, type Agent, type HookAnswer } from '../hooks/adapters.js';
+import { checkVerb, commandPrefix, hookVerb, initVerb, scopeVerb, type VerbOptions } from './verbs.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -11,6 +12,19 @@ function positiveSeconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0 || n > 86_400) throw new InvalidArgumentError('expected a number of seconds in (0, 86400]');
   return n;
+}
+
+/** The hook payload on stdin (at most 1 MiB; hooks send a small JSON object). */
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length;
+    if (size > 1024 * 1024) break;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function positiveInt(value: string): number {
@@ -36,7 +50,8 @@ interface Output {
 export async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   const out: Output = { envelope: null, raw: null, format: 'json' };
-  const VERB_NAMES = ['loop', 'gate', 'mutate', 'scope', 'init', 'schema'];
+  const hook: { answer: HookAnswer | null } = { answer: null };
+  const VERB_NAMES = ['loop', 'gate', 'mutate', 'scope', 'init', 'hook', 'schema'];
   // Known before parsing, so a usage error in `harness loop --bad` still answers as `harness loop`.
   let verb = `harness${argv.find((a) => VERB_NAMES.includes(a)) ? ` ${argv.find((a) => VERB_NAMES.includes(a))}` : ''}`;
   const interrupt = new AbortController();
@@ -89,6 +104,17 @@ export async function main(argv: string[]): Promise<number> {
     .option('--max-mutants <n>', 'at most this many mutants (default: [mutate] max_mutants, 12)', positiveInt)
     .option('--mutant <ids>', 'run exactly these mutants (comma-separated ids, as printed for survivors)', idList)
     .action(runVerb('mutate'));
+  program
+    .command('hook')
+    .description('stop hook for an agent (claude, codex, cursor): loop, answered in the agent\'s contract')
+    .argument('<agent>', 'claude | codex | cursor')
+    .option('--budget <seconds>', 'loop budget (default: [loop] budget_seconds)', positiveSeconds)
+    .option('--max-blocks <n>', 'stop blocking after this many consecutive blocks on the same failure (default 3)', positiveInt)
+    .action(async (agent: string, _o, cmd: Command) => {
+      if (!(AGENTS as readonly string[]).includes(agent)) throw new HarnessError('usage', `hook: unknown agent "${agent}" (claude, codex, cursor)`, 'agent');
+      verb = 'harness hook';
+      hook.answer = await hookVerb(agent as Agent, globals(cmd), await readStdin(), interrupt.signal, started);
+    });
   program
     .command('init')
     .description('once: write a harness.toml derived from the workspace')
@@ -154,6 +180,11 @@ export async function main(argv: string[]): Promise<number> {
     // Whatever ran was cut short: the answer is "not verified", never a partial green.
     out.raw = null;
     out.envelope = errorEnvelope(verb, { code: 'environment', message: `interrupted by ${interruptedBy}`, key: null }, [], started);
+  }
+  if (hook.answer && !interruptedBy) {
+    process.stdout.write(hook.answer.stdout);
+    process.stderr.write(hook.answer.stderr);
+    return hook.answer.code;
   }
   if (out.raw !== null) process.stdout.write(out.raw);
   else if (out.envelope) {

@@ -5,7 +5,8 @@ import { loadConfig } from '../config/load.js';
 import { validateConfig } from '../config/validate.js';
 import type { Config, Verb } from '../config/types.js';
 import { resolveChanges } from '../diff/changes.js';
-import { boundChecks, boundScope, isOk, summarise, type Envelope } from '../envelope/build.js';
+import { boundChecks, boundScope, errorEnvelope, isOk, summarise, type Envelope } from '../envelope/build.js';
+import { answer, guard, payloadRoot, reasonOf, signatureOf, type Agent, type HookAnswer, type Payload } from '../hooks/adapters.js';
 import { nextActions, shellQuote } from '../envelope/next-actions.js';
 import { changedTestsCheck } from '../checks/changed-tests.js';
 import { mutationChecks } from '../mutate/pipeline.js';
@@ -151,4 +152,33 @@ export async function initVerb(opts: GlobalOptions & { force?: boolean; dryRun?:
     ],
     duration_ms: Math.round(performance.now() - started),
   };
+}
+
+/**
+ * `harness hook <agent>`: a stop hook. Reads the agent's hook JSON on stdin, runs `harness loop` in its
+ * repository and answers in that agent's contract (not an envelope: the agent reads this output).
+ * Honours `stop_hook_active` (never blocks twice in a row) and stops after `maxBlocks` consecutive
+ * blocks on the same failure.
+ */
+export async function hookVerb(
+  agent: Agent,
+  opts: VerbOptions & { maxBlocks?: number },
+  stdin: string,
+  interrupt: AbortSignal,
+  started: number,
+): Promise<HookAnswer> {
+  let payload: Payload;
+  try {
+    payload = JSON.parse(stdin) as Payload;
+  } catch {
+    return { stdout: '', stderr: 'harness hook: the hook payload on stdin is not JSON\n', code: 1 };
+  }
+  if (payload.stop_hook_active) return answer(agent, null);
+  const cwd = opts.cwd ?? payloadRoot(payload);
+  const env = await checkVerb('loop', { ...opts, cwd }, interrupt, started).catch(
+    (e: unknown): Envelope => errorEnvelope('harness loop', { code: e instanceof HarnessError ? e.code : 'internal', message: (e as Error).message, key: null }, [], started),
+  );
+  const signature = signatureOf(env);
+  const block = guard(targetRoot({ cwd }), agent, signature, opts.maxBlocks ?? 3) ? reasonOf(env) : null;
+  return answer(agent, block);
 }
