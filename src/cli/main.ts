@@ -4,6 +4,7 @@ import { HarnessError } from '../errors.js';
 import { errorEnvelope, type Envelope } from '../envelope/build.js';
 import { killAllGroups } from '../run/exec.js';
 import { AGENTS, type Agent, type HookAnswer } from '../hooks/adapters.js';
+import { agentDetected, useColour } from './agent.js';
 import { checkVerb, commandPrefix, hookVerb, initVerb, scopeVerb, type VerbOptions } from './verbs.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -43,7 +44,17 @@ interface Output {
   envelope: Envelope | null;
   /** Raw text for verbs that print something other than an envelope (schema, help). */
   raw: string | null;
-  format: 'json' | 'text';
+  format: Format;
+}
+
+type Format = 'json' | 'text' | 'github' | 'sarif';
+
+/** The envelope in the requested view; every view comes from the one envelope. */
+async function render(env: Envelope, format: Format): Promise<string> {
+  if (format === 'text') return (await import('../envelope/text.js')).renderText(env, useColour(process.stdout));
+  if (format === 'github') return (await import('../envelope/github.js')).renderGithub(env, process.env.GITHUB_STEP_SUMMARY);
+  if (format === 'sarif') return (await import('../envelope/sarif.js')).renderSarif(env, VERSION);
+  return `${JSON.stringify(env)}\n`;
 }
 
 /** Run the CLI; resolves to the exit code. stdout gets exactly one document (DESIGN §1). */
@@ -71,14 +82,15 @@ export async function main(argv: string[]): Promise<number> {
     .option('--cwd <dir>', 'target repository root (default: current directory)')
     .option('--config <file>', 'config file (default: <cwd>/harness.toml)')
     .option('--base <ref>', 'base ref to diff against (default: config base, else origin/main, else main)')
-    .addOption(new Option('--format <format>', 'output format').choices(['json', 'text']).default('json'))
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'text', 'github', 'sarif']).default('json'))
     .option('--progress', 'progress on stderr even when it is not a TTY')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) });
 
   let prefix = commandPrefix({});
   const globals = (cmd: Command) => {
-    const o = cmd.optsWithGlobals() as VerbOptions & { format: 'json' | 'text' };
+    const o = cmd.optsWithGlobals() as VerbOptions & { format: Format };
+    if (agentDetected() && !o.progress) o.progress = false;
     out.format = o.format;
     prefix = commandPrefix(o);
     return o;
@@ -187,9 +199,6 @@ export async function main(argv: string[]): Promise<number> {
     return hook.answer.code;
   }
   if (out.raw !== null) process.stdout.write(out.raw);
-  else if (out.envelope) {
-    const { renderText } = out.format === 'text' ? await import('../envelope/text.js') : { renderText: null };
-    process.stdout.write(renderText ? renderText(out.envelope) : `${JSON.stringify(out.envelope)}\n`);
-  }
+  else if (out.envelope) process.stdout.write(await render(out.envelope, out.format));
   return code;
 }

@@ -88,7 +88,8 @@ export async function scopeVerb(opts: GlobalOptions, started: number): Promise<E
 
 export async function checkVerb(verb: Verb | 'mutate', opts: VerbOptions, interrupt: AbortSignal, started: number): Promise<Envelope> {
   const { root, config, scope } = await resolveAll(opts);
-  const progress = opts.progress || process.stderr.isTTY ? (text: string) => process.stderr.write(`harness ${verb}: ${text}\n`) : null;
+  // Progress for people at a terminal, or when asked; an agent (progress: false) gets none.
+  const progress = opts.progress ?? process.stderr.isTTY ? (text: string) => process.stderr.write(`harness ${verb}: ${text}\n`) : null;
   const checks =
     verb === 'mutate'
       ? [

@@ -1,12 +1,14 @@
 import type { Envelope } from './build.js';
 
 const MARK: Record<string, string> = { pass: 'ok  ', fail: 'FAIL', error: 'ERR ', deferred: 'DEFR', skipped: 'skip' };
+const COLOUR: Record<string, string> = { pass: '32', fail: '31', error: '31', deferred: '33', skipped: '2' };
 
 /** `--format text`: a short human summary of the same envelope (the JSON stays the contract). */
-export function renderText(env: Envelope): string {
+export function renderText(env: Envelope, colour = false): string {
+  const paint = (code: string, text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
   const lines: string[] = [];
   const { scope, checks, summary, error, init } = env.result;
-  lines.push(`${env.command}: ${env.ok ? 'OK' : 'NOT OK'} (${(env.duration_ms / 1000).toFixed(1)}s)`);
+  lines.push(`${env.command}: ${env.ok ? paint('32', 'OK') : paint('31;1', 'NOT OK')} (${(env.duration_ms / 1000).toFixed(1)}s)`);
   if (error) lines.push(`  ${error.code} error${error.key ? ` [${error.key}]` : ''}: ${error.message}`);
   if (init) {
     lines.push(`  ${init.written ? 'wrote' : 'would write'} ${init.path}: ${init.scopes} scope(s), ${init.test_edges} test-only edge(s)`);
@@ -16,7 +18,7 @@ export function renderText(env: Envelope): string {
     lines.push(`  scope: ${scope.mode}${scope.full_reason ? ` — ${scope.full_reason}` : ''}; ${scope.changed_files.length + (scope.omitted_changed_files ?? 0)} changed file(s); scopes: ${scope.expanded_scopes.join(', ') || '(none)'}`);
   }
   for (const c of checks ?? []) {
-    lines.push(`  ${MARK[c.status]} ${c.id} (${(c.duration_ms / 1000).toFixed(1)}s)`);
+    lines.push(`  ${paint(COLOUR[c.status]!, MARK[c.status]!)} ${c.id} (${(c.duration_ms / 1000).toFixed(1)}s)`);
     for (const d of c.details) lines.push(`       ${d}`);
     if (c.omitted_details > 0) lines.push(`       … ${c.omitted_details} more in ${c.log}`);
   }

@@ -1,0 +1,13 @@
+/**
+ * Is a coding agent driving this process? Agents read JSON, not colour or progress bars. Detected from
+ * the variables agents set: CLAUDECODE (Claude Code), CODEX_* (Codex), CURSOR_AGENT (Cursor), and the
+ * generic AI_AGENT.
+ */
+export function agentDetected(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.CLAUDECODE || env.AI_AGENT || env.CURSOR_AGENT || Object.keys(env).some((k) => k.startsWith('CODEX_')));
+}
+
+/** Colour only for a person at a terminal: a TTY, no NO_COLOR, no agent. */
+export function useColour(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(stream.isTTY) && env.NO_COLOR === undefined && !agentDetected(env);
+}
