@@ -35,9 +35,13 @@ function linkHarnessModules(destModules) {
 
 function workspacePackageDirs(root) {
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-  const patterns = Array.isArray(manifest.workspaces)
-    ? manifest.workspaces
-    : (manifest.workspaces?.packages ?? []);
+  const pnpm = path.join(root, 'pnpm-workspace.yaml');
+  // pnpm fixtures list their packages in pnpm-workspace.yaml (`  - 'dir/*'` lines under `packages:`).
+  const patterns = fs.existsSync(pnpm)
+    ? [...fs.readFileSync(pnpm, 'utf8').matchAll(/^\s+-\s*['"]?([^'"\s]+)['"]?\s*$/gm)].map((m) => m[1])
+    : Array.isArray(manifest.workspaces)
+      ? manifest.workspaces
+      : (manifest.workspaces?.packages ?? []);
   const dirs = [];
   for (const pattern of patterns) {
     const clean = pattern.replace(/\/+$/, '');

@@ -24,7 +24,7 @@ export function tempDir(prefix = 'harness-test-'): string {
 }
 
 /** A fresh copy of a fixture workspace, committed on `main` in a new git repo. */
-export function workspace(name: 'demo' | 'rootcfg' = 'demo'): string {
+export function workspace(name: 'demo' | 'rootcfg' | 'pnpm' | 'single' = 'demo'): string {
   const dir = tempDir(`harness-${name}-`);
   materialize(name, dir);
   gitInit(dir);

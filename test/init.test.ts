@@ -29,6 +29,26 @@ function withoutConfig(): string {
   return dir;
 }
 
+describe('harness init on fixtures a new user could have', () => {
+  it.each([
+    ['pnpm', { 'packages/api/': 'api', 'packages/shared/': 'shared', 'packages/web/': 'web' }, { api: ['shared'], shared: [], web: ['api', 'shared'] }, { shared: ['api'] }],
+    ['single', { '.': '.' }, { '.': [] }, undefined],
+  ] as const)('%s: the generated config matches the manifests and its gate is green on the untouched tree', (name, pathMap, deps, testDeps) => {
+    const dir = workspace(name);
+    const init = harness(['init', '--cwd', dir]);
+    expect(init.code).toBe(0);
+    const cfg = toml.parse(readFileSync(join(dir, 'harness.toml'), 'utf8')) as Parsed;
+    expect(cfg.scope.path_map).toEqual(pathMap);
+    expect(cfg.scope.dependencies).toEqual(deps);
+    expect(cfg.scope.test_dependencies).toEqual(testDeps);
+    commitAll(dir, 'harness init');
+    const gate = harness(['gate', '--cwd', dir]);
+    expect(gate.env.result.checks!.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(gate.code).toBe(0);
+    expect(harness(['loop', '--cwd', dir]).code).toBe(0);
+  });
+});
+
 describe('harness init', () => {
   it('derives scopes and dependencies equal to the manifests, finds the test-only edge, writes, refuses to overwrite', () => {
     const dir = withoutConfig();
