@@ -40,6 +40,17 @@ describe('stop-hook adapters, fed recorded payloads', () => {
     expect(JSON.parse(cursor.stdout)).toEqual({ followup_message: expect.stringMatching(REASON) });
   });
 
+  it('deferred checks did not run: the hook keeps the agent working until they do', () => {
+    const dir = workspace();
+    append(dir, 'harness.toml', '\n[[checks.command]]\nid = "slow"\nrun = ["node", "-e", "setTimeout(() => {}, 30000)"]\n');
+    append(dir, 'README.md', 'x\n');
+    append(dir, 'packages/cli/src/args.ts', '\nexport const later = 1;\n');
+    append(dir, 'packages/cli/test/args.test.ts', "\nit('later', () => {\n  expect(1).toBe(1);\n});\n");
+    const res = hook('claude', dir, {}, ['--budget', '2']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^harness loop ran out of budget: .*command:slow.* did not run\. Run: .* loop --only /);
+  });
+
   it('a green loop lets the agent stop; the same failure stops blocking after --max-blocks; bad input is a non-blocking error', () => {
     const green = workspace();
     expect(hook('claude', green)).toEqual({ code: 0, stdout: '', stderr: '' });

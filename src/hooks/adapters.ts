@@ -27,6 +27,10 @@ export function payloadRoot(p: Payload): string | undefined {
 export function reasonOf(env: Envelope): string {
   if (env.result.error) return `harness could not verify the change (${env.result.error.code}): ${env.result.error.message}`.slice(0, 600);
   const bad = (env.result.checks ?? []).filter((c) => c.status === 'fail' || c.status === 'error');
+  if (bad.length === 0) {
+    const deferred = (env.result.checks ?? []).filter((c) => c.status === 'deferred').map((c) => c.id);
+    return `harness loop ran out of budget: ${deferred.join(', ')} did not run. Run: ${env.next_actions[0]?.command ?? 'harness loop'}`.slice(0, 600);
+  }
   const first = bad[0]!;
   const more = bad.length > 1 ? ` (+${bad.length - 1} more failing check(s): ${bad.slice(1).map((c) => c.id).join(', ')})` : '';
   const next = env.next_actions[0] ? ` Then run: ${env.next_actions[0].command}` : '';
@@ -58,10 +62,11 @@ export function guard(root: string, agent: Agent, signature: string | null, max:
 
 /** The identity of a failure for the repeat guard: which checks fail and their first findings. */
 export function signatureOf(env: Envelope): string | null {
-  if (env.ok) return null;
+  // Deferred checks did not run: stopping now would leave the change unverified.
+  if (env.ok && (env.result.summary?.deferred ?? 0) === 0) return null;
   if (env.result.error) return `error:${env.result.error.message}`;
   return (env.result.checks ?? [])
-    .filter((c) => c.status === 'fail' || c.status === 'error')
+    .filter((c) => c.status === 'fail' || c.status === 'error' || c.status === 'deferred')
     .map((c) => `${c.id}:${c.details[0] ?? ''}`)
     .join('\n');
 }
