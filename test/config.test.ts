@@ -159,3 +159,14 @@ describe('defaults derived from the workspace', () => {
     expect(deriveRawConfig(dir)).toEqual({ scope: { path_map: { '.': '.' }, dependencies: { '.': [] } } });
   });
 });
+
+describe('workspace globs as real repos write them', () => {
+  it('pnpm lists: unindented items, inline arrays; npm brace alternations', async () => {
+    expect(pnpmWorkspaceGlobs('packages:\n- "packages/*"\n- apps/*\n')).toEqual(['packages/*', 'apps/*']);
+    expect(pnpmWorkspaceGlobs('packages: ["packages/*", \'tools/x\']\n')).toEqual(['packages/*', 'tools/x']);
+    const { globToRegExp } = await import('../src/util/glob.js');
+    expect(globToRegExp('packages/{core,math}').test('packages/math')).toBe(true);
+    expect(globToRegExp('packages/{core,math}').test('packages/text')).toBe(false);
+    expect(globToRegExp('odd/{brace').test('odd/{brace')).toBe(true);
+  });
+});

@@ -40,6 +40,14 @@ describe('stop-hook adapters, fed recorded payloads', () => {
     expect(JSON.parse(cursor.stdout)).toEqual({ followup_message: expect.stringMatching(REASON) });
   });
 
+  it('a payload cwd inside the repository verifies the whole repository; outside any repository it lets the agent stop', () => {
+    const dir = failing();
+    const sub = hook('claude', `${dir}/packages/core`);
+    expect(sub.code).toBe(2);
+    expect(sub.stderr).toMatch(REASON);
+    expect(hook('claude', '/nonexistent/dir')).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
   it('deferred checks did not run: the hook keeps the agent working until they do', () => {
     const dir = workspace();
     append(dir, 'harness.toml', '\n[[checks.command]]\nid = "slow"\nrun = ["node", "-e", "setTimeout(() => {}, 30000)"]\n');
@@ -59,8 +67,10 @@ describe('stop-hook adapters, fed recorded payloads', () => {
     expect(hook('claude', dir, {}, ['--max-blocks', '2']).code).toBe(2);
     expect(hook('claude', dir, {}, ['--max-blocks', '2']).code).toBe(2);
     expect(hook('claude', dir, {}, ['--max-blocks', '2']).code).toBe(0);
-    const res = spawnSync(process.execPath, [BIN, 'hook', 'claude'], { input: 'not json', encoding: 'utf8' });
-    expect(res.status).toBe(1);
-    expect(res.stderr).toMatch(/not JSON/);
+    for (const input of ['not json', 'null', '{"cwd": 5}']) {
+      const res = spawnSync(process.execPath, [BIN, 'hook', 'claude'], { input, encoding: 'utf8' });
+      expect(res.status).toBe(1); // a non-blocking hook error: never a block without a reason
+      expect(res.stderr).toMatch(/^harness hook: /);
+    }
   });
 });

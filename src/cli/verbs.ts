@@ -2,6 +2,7 @@ import { existsSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { HarnessError } from '../errors.js';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { loadConfig } from '../config/load.js';
+import { Git } from '../diff/git.js';
 import { validateConfig } from '../config/validate.js';
 import type { Config, Verb } from '../config/types.js';
 import { resolveChanges } from '../diff/changes.js';
@@ -172,14 +173,21 @@ export async function hookVerb(
   try {
     payload = JSON.parse(stdin) as Payload;
   } catch {
-    return { stdout: '', stderr: 'harness hook: the hook payload on stdin is not JSON\n', code: 1 };
+    return { stdout: '', stderr: 'harness hook: the hook payload on stdin is not JSON (or over 1 MiB)\n', code: 1 };
+  }
+  if (payload === null || typeof payload !== 'object' || (payload.cwd !== undefined && typeof payload.cwd !== 'string')) {
+    return { stdout: '', stderr: 'harness hook: the hook payload is not an object with a string "cwd"\n', code: 1 };
   }
   if (payload.stop_hook_active) return answer(agent, null);
-  const cwd = opts.cwd ?? payloadRoot(payload);
+  // Agents report the session's current directory, often a package: verify the whole repository.
+  const from = opts.cwd ?? payloadRoot(payload) ?? process.cwd();
+  const top = existsSync(from) ? await new Git(from).tryRaw(['rev-parse', '--show-toplevel']) : null;
+  if (!top) return answer(agent, null); // not in a git repository: nothing harness can verify here
+  const cwd = top.trim();
   const env = await checkVerb('loop', { ...opts, cwd }, interrupt, started).catch(
     (e: unknown): Envelope => errorEnvelope('harness loop', { code: e instanceof HarnessError ? e.code : 'internal', message: (e as Error).message, key: null }, [], started),
   );
   const signature = signatureOf(env);
-  const block = guard(targetRoot({ cwd }), agent, signature, opts.maxBlocks ?? 3) ? reasonOf(env) : null;
+  const block = guard(cwd, agent, signature, opts.maxBlocks ?? 3) ? reasonOf(env) : null;
   return answer(agent, block);
 }

@@ -21,15 +21,18 @@ function readJson(file: string): Record<string, unknown> {
 
 /** The `packages:` list of pnpm-workspace.yaml (the only key harness needs; no YAML dependency for one list). */
 export function pnpmWorkspaceGlobs(text: string): string[] {
+  const unquote = (v: string) => v.trim().replace(/\s+#.*$/, '').replace(/^(['"])(.*)\1$/, '$2');
   const globs: string[] = [];
   let inPackages = false;
   for (const line of text.split(/\r?\n/)) {
-    if (/^\S/.test(line)) {
-      inPackages = /^packages\s*:\s*$/.test(line);
+    const inline = /^packages\s*:\s*\[(.*)\]\s*(?:#.*)?$/.exec(line);
+    if (inline) return inline[1]!.split(',').map(unquote).filter(Boolean);
+    if (/^\S/.test(line) && !/^-/.test(line)) {
+      inPackages = /^packages\s*:\s*(?:#.*)?$/.test(line);
       continue;
     }
-    const item = inPackages ? /^\s+-\s*(.+?)\s*$/.exec(line) : null;
-    if (item) globs.push(item[1]!.replace(/\s+#.*$/, '').replace(/^(['"])(.*)\1$/, '$2'));
+    const item = inPackages ? /^\s*-\s*(.+?)\s*$/.exec(line) : null;
+    if (item) globs.push(unquote(item[1]!));
   }
   return globs;
 }
@@ -94,7 +97,14 @@ export function deriveRawConfig(root: string): Record<string, unknown> {
   // Scope names appear in check ids and --only lists: keep them to a safe alphabet.
   const base = (dir: string) => dir.split('/').at(-1)!.replace(/[^A-Za-z0-9@._/-]+/g, '-');
   const clash = new Set(pkgs.map((p) => base(p.dir)).filter((b, i, all) => all.indexOf(b) !== i));
-  const scopeOf = new Map(pkgs.map((p) => [p.name, clash.has(base(p.dir)) ? p.dir.replace(/[^A-Za-z0-9@._/-]+/g, '-') : base(p.dir)]));
+  const taken = new Set<string>();
+  const unique = (name: string) => {
+    let n = name;
+    for (let i = 2; taken.has(n); i++) n = `${name}-${i}`;
+    taken.add(n);
+    return n;
+  };
+  const scopeOf = new Map(pkgs.map((p) => [p.name, unique(clash.has(base(p.dir)) ? p.dir.replace(/[^A-Za-z0-9@._/-]+/g, '-') : base(p.dir))]));
   const pathMap: Record<string, string> = {};
   const deps = new Map<string, string[]>();
   const testDeps: Record<string, string[]> = {};

@@ -47,8 +47,9 @@ export async function generate(root: string): Promise<Generated> {
   const config = validateConfig(raw, null);
   const { isTest } = classifier(config);
   const resolver = new Resolver(root);
-  const files = existsSync(join(root, '.git')) ? (await workTreeFiles(root)).filter(isCode) : [];
-  const unresolved: string[] = [];
+  const inGit = existsSync(join(root, '.git'));
+  const files = inGit ? (await workTreeFiles(root)).filter(isCode) : [];
+  const unresolved: string[] = inGit ? [] : ['not a git repository, so imports were not scanned for edges the manifests miss: run harness init again after git init'];
   for (const path of files) {
     const from = ownerOf(path, config.scope.path_map);
     if (from === null) continue;
