@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import type { Config } from '../config/types.js';
 import type { Status } from '../envelope/build.js';
 import type { FileDiff } from '../diff/lines.js';
+import type { CacheInputs } from '../run/cache.js';
 import type { ExecResult } from '../run/exec.js';
 import type { Scope } from '../scope/resolve.js';
 
@@ -42,6 +43,8 @@ export interface Check {
   cost: number;
   /** True for checks computed inside the harness process (no child process, no core of their own). */
   inProcess?: boolean;
+  /** What a passing result depends on, for the result cache; absent = never cached. */
+  cacheInputs?: (config: Config) => CacheInputs;
   run(ctx: CheckContext): Promise<CheckResult>;
 }
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { nestedPrefixes, ownerOf, prefixesOf } from '../scope/resolve.js';
+import { dependencyClosure, nestedPrefixes, ownerOf, prefixesOf } from '../scope/resolve.js';
 import { toolError, type Check, type CheckContext, type CheckResult } from './check.js';
 import { nearest, repoPath, toolArgv } from './tools.js';
 
@@ -50,6 +50,7 @@ export function testCheck(scope: string): Check {
   return {
     id: `test:${scope}`,
     cost: 4,
+    cacheInputs: (config) => ({ prefixes: dependencyClosure(config, scope, true).flatMap((s) => prefixesOf(config, s)), tool: 'vitest' }),
     async run(ctx: CheckContext): Promise<CheckResult> {
       const dirs = prefixesOf(ctx.config, scope).map((p) => join(ctx.root, p));
       const tool = toolArgv(ctx.root, dirs[0]!, 'vitest', 'vitest');

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { workTreeFiles } from '../diff/files.js';
-import { ownerOf, prefixesOf } from '../scope/resolve.js';
+import { dependencyClosure, ownerOf, prefixesOf } from '../scope/resolve.js';
 import { toolError, type Check, type CheckContext, type CheckResult } from './check.js';
 import { isCode } from './imports.js';
 import { nearest, repoPath, toolArgv } from './tools.js';
@@ -36,6 +36,7 @@ export function typecheckCheck(scope: string): Check {
   return {
     id: `typecheck:${scope}`,
     cost: 3,
+    cacheInputs: (config) => ({ prefixes: dependencyClosure(config, scope, false).flatMap((s) => prefixesOf(config, s)), tool: 'typescript' }),
     async run(ctx: CheckContext): Promise<CheckResult> {
       const map = ctx.config.scope.path_map;
       const dirs = prefixesOf(ctx.config, scope).map((p) => join(ctx.root, p));

@@ -1,13 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { HarnessError } from '../errors.js';
+import { HARNESS_VERSION } from '../version.js';
 import { errorEnvelope, type Envelope } from '../envelope/build.js';
 import { killAllGroups } from '../run/exec.js';
 import { AGENTS, type Agent, type HookAnswer } from '../hooks/adapters.js';
 import { agentDetected, useColour } from './agent.js';
 import { checkVerb, commandPrefix, hookVerb, initVerb, scopeVerb, type VerbOptions } from './verbs.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = HARNESS_VERSION;
 
 function positiveSeconds(value: string): number {
   const n = Number(value);
@@ -104,11 +104,13 @@ export async function main(argv: string[]): Promise<number> {
     .description('after every edit: the checks of the changed scopes, under a time budget')
     .option('--budget <seconds>', 'time budget (default: [loop] budget_seconds, 180)', positiveSeconds)
     .option('--only <ids>', 'run exactly these checks (comma-separated ids)', idList)
+    .option('--no-cache', 'run every check even when the same inputs passed before')
     .action(runVerb('loop'));
   program
     .command('gate')
     .description('in CI: every check of every scope, no budget')
     .option('--only <ids>', 'run exactly these checks (comma-separated ids)', idList)
+    .option('--cache', 'reuse passing results whose inputs are unchanged (off by default in gate)')
     .action(runVerb('gate'));
   program
     .command('mutate')

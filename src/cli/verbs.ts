@@ -13,7 +13,9 @@ import { changedTestsCheck } from '../checks/changed-tests.js';
 import { mutationChecks } from '../mutate/pipeline.js';
 import { plan } from '../plan/plan.js';
 import { createRunDir } from '../run/logs.js';
+import { ResultCache } from '../run/cache.js';
 import { runChecks } from '../run/runner.js';
+import { HARNESS_VERSION } from '../version.js';
 import { resolveScope, type Scope } from '../scope/resolve.js';
 
 export interface GlobalOptions {
@@ -28,6 +30,8 @@ export interface VerbOptions extends GlobalOptions {
   progress?: boolean;
   maxMutants?: number;
   mutant?: string[];
+  /** commander's --no-cache (loop) / --cache (gate). */
+  cache?: boolean;
 }
 
 /** The target root, with symlinks resolved (tools report real paths). */
@@ -109,6 +113,8 @@ export async function checkVerb(verb: Verb | 'mutate', opts: VerbOptions, interr
     budgetMs: verb === 'loop' ? (opts.budget ?? config.loop.budget_seconds) * 1000 : null,
     checkTimeoutMs: verb === 'loop' ? null : config.gate.check_timeout_seconds * 1000,
     interrupt,
+    // loop reuses passing results unless --no-cache; gate only with --cache; mutate never.
+    cache: (verb === 'loop' ? opts.cache !== false : verb === 'gate' && opts.cache === true) ? new ResultCache(root, config, HARNESS_VERSION) : null,
     onDone: progress ? (r, i, n) => progress(`[${i}/${n}] ${r.status} ${r.id} (${(r.duration_ms / 1000).toFixed(1)}s)`) : undefined,
   });
   const bounded = boundChecks(reports, config.output);

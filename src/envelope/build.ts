@@ -8,6 +8,8 @@ export interface CheckReport {
   duration_ms: number;
   details: string[];
   log: string | null;
+  /** A pass reused from an earlier run with identical inputs (the check did not run now). */
+  cached?: boolean;
 }
 
 export interface NextAction {

@@ -45,6 +45,7 @@ export const envelopeSchema = {
               details: { type: 'array', items: { type: 'string' } },
               omitted_details: count,
               log: nullableString,
+              cached: { type: 'boolean' },
             },
           },
         },

@@ -18,7 +18,7 @@ export function renderText(env: Envelope, colour = false): string {
     lines.push(`  scope: ${scope.mode}${scope.full_reason ? ` — ${scope.full_reason}` : ''}; ${scope.changed_files.length + (scope.omitted_changed_files ?? 0)} changed file(s); scopes: ${scope.expanded_scopes.join(', ') || '(none)'}`);
   }
   for (const c of checks ?? []) {
-    lines.push(`  ${paint(COLOUR[c.status]!, MARK[c.status]!)} ${c.id} (${(c.duration_ms / 1000).toFixed(1)}s)`);
+    lines.push(`  ${paint(COLOUR[c.status]!, MARK[c.status]!)} ${c.id} (${c.cached ? 'cached' : `${(c.duration_ms / 1000).toFixed(1)}s`})`);
     for (const d of c.details) lines.push(`       ${d}`);
     if (c.omitted_details > 0) lines.push(`       … ${c.omitted_details} more in ${c.log}`);
   }

@@ -7,6 +7,7 @@ import type { Config } from '../config/types.js';
 import type { CheckReport } from '../envelope/build.js';
 import type { Scope } from '../scope/resolve.js';
 import { diffLines } from '../diff/lines.js';
+import type { ResultCache } from './cache.js';
 import { exec } from './exec.js';
 import { fileStem } from './logs.js';
 
@@ -24,6 +25,8 @@ export interface RunOptions {
   /** Aborted when the harness itself is interrupted. */
   interrupt: AbortSignal;
   concurrency?: number;
+  /** Reuse passing results whose inputs are unchanged (loop by default; gate with --cache). */
+  cache?: ResultCache | null;
   /** Called as each check finishes (progress on stderr). */
   onDone?: (report: CheckReport, finished: number, total: number) => void;
 }
@@ -95,15 +98,22 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
       },
     };
     let result: CheckResult;
+    let cached = false;
+    let key: string | null = null;
     try {
-      result = await check.run(ctx);
+      key = opts.cache && check.cacheInputs ? await opts.cache.key(check.id, check.cacheInputs(opts.config)) : null;
+      cached = key !== null && opts.cache!.has(key);
+      if (cached) log.write(`CACHED ${key}: the same inputs passed before; not run\n`);
+      result = cached ? { status: 'pass', details: [] } : await check.run(ctx);
     } catch (e) {
       result = { status: 'error', details: [`harness error in ${check.id}: ${(e as Error).message}`] };
     }
+    // Only a real pass is stored, never a failure, an error or an interrupted run.
+    if (key !== null && !cached && result.status === 'pass' && !controller.signal.aborted) opts.cache!.store(key, check.id);
     clearTimeout(timer);
     running.delete(controller);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    let report: CheckReport = { id: check.id, status: result.status, duration_ms: 0, details: result.details, log: null };
+    let report: CheckReport = { id: check.id, status: result.status, duration_ms: 0, details: result.details, log: null, ...(cached ? { cached: true } : {}) };
     if (controller.signal.aborted) {
       if (timedOut) report = { ...report, status: 'fail', details: [`timed out after ${seconds}s (per-check limit of ${opts.checkTimeoutMs! / 1000}s)`] };
       else if (deadlineHit) report = { ...report, status: 'deferred', details: [`stopped at the budget deadline after ${seconds}s`] };

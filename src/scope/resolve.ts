@@ -59,6 +59,17 @@ export function nestedPrefixes(config: Config, scope: string): string[] {
   return [...config.scope.path_map].filter(([p, s]) => s !== scope && own.some((o) => p.startsWith(o))).map(([p]) => p);
 }
 
+/** A scope and every scope it depends on, transitively (through test_dependencies too when asked). */
+export function dependencyClosure(config: Config, scope: string, withTests: boolean): string[] {
+  const tables = withTests ? [config.scope.dependencies, config.scope.test_dependencies] : [config.scope.dependencies];
+  const seen = new Set([scope]);
+  const queue = [scope];
+  for (let i = 0; i < queue.length; i++) {
+    for (const t of tables) for (const next of t.get(queue[i]!) ?? []) if (!seen.has(next) && seen.add(next)) queue.push(next);
+  }
+  return [...seen].sort();
+}
+
 export function allScopes(config: Config): string[] {
   return [...new Set(config.scope.path_map.values())].sort();
 }

@@ -1,0 +1,52 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { append, check, harness, harnessAsync, leafEdit, workspace } from './helpers.js';
+
+const CLI = ['lint:cli', 'typecheck:cli', 'test:cli'];
+const cachedIds = (run: ReturnType<typeof harness>) => (run.env.result.checks ?? []).filter((c) => c.cached).map((c) => c.id).sort();
+
+describe('result cache', () => {
+  it('a second loop reuses passes; a dependency or lockfile edit runs them again; --no-cache and gate run everything', () => {
+    const dir = workspace();
+    leafEdit(dir);
+    const first = harness(['loop', '--cwd', dir]);
+    expect(first.code).toBe(0);
+    expect(cachedIds(first)).toEqual([]);
+    const second = harness(['loop', '--cwd', dir]);
+    expect(second.code).toBe(0);
+    expect(cachedIds(second)).toEqual([...CLI].sort());
+    expect(harness(['loop', '--cwd', dir, '--no-cache']).env.result.checks!.some((c) => c.cached)).toBe(false);
+    expect(harness(['gate', '--cwd', dir, '--only', CLI.join(',')]).env.result.checks!.some((c) => c.cached)).toBe(false);
+    expect(cachedIds(harness(['gate', '--cwd', dir, '--only', CLI.join(','), '--cache']))).toEqual([...CLI].sort());
+
+    append(dir, 'packages/core/src/numbers.ts', '\nexport const touched = 1;\n');
+    const dep = harness(['loop', '--cwd', dir, '--only', CLI.join(',')]);
+    expect(cachedIds(dep)).toEqual(['lint:cli']); // core is cli's dependency: typecheck and test run again
+
+    append(dir, 'package-lock.json', '\n');
+    expect(cachedIds(harness(['loop', '--cwd', dir, '--only', CLI.join(',')]))).toEqual([]);
+  });
+
+  it('failures are never cached', () => {
+    const dir = workspace();
+    append(dir, 'packages/cli/test/args.test.ts', "\nit('fails', () => {\n  expect(1).toBe(2);\n});\n");
+    for (let i = 0; i < 2; i++) {
+      const run = harness(['loop', '--cwd', dir, '--only', 'test:cli']);
+      expect(check(run, 'test:cli')).toMatchObject({ status: 'fail' });
+      expect(check(run, 'test:cli').cached).toBeUndefined();
+    }
+  });
+
+  it('two loops at once leave a readable cache', async () => {
+    const dir = workspace();
+    leafEdit(dir);
+    const runs = await Promise.all([harnessAsync(['loop', '--cwd', dir]).done, harnessAsync(['loop', '--cwd', dir]).done]);
+    for (const r of runs) expect(r.code).toBe(0);
+    const cacheDir = join(dir, '.harness/cache');
+    const entries = readdirSync(cacheDir);
+    expect(entries.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    for (const n of entries) expect(JSON.parse(readFileSync(join(cacheDir, n), 'utf8'))).toHaveProperty('id');
+    expect(cachedIds(harness(['loop', '--cwd', dir]))).toEqual([...CLI].sort());
+  });
+});
