@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { append, check, harness, harnessAsync, leafEdit, workspace } from './helpers.js';
+import { append, check, harness, harnessAsync, leafEdit, workspace, write } from './helpers.js';
 
 const CLI = ['lint:cli', 'typecheck:cli', 'test:cli'];
 const cachedIds = (run: ReturnType<typeof harness>) => (run.env.result.checks ?? []).filter((c) => c.cached).map((c) => c.id).sort();
@@ -25,6 +25,17 @@ describe('result cache', () => {
     expect(cachedIds(dep)).toEqual(['lint:cli']); // core is cli's dependency: typecheck and test run again
 
     append(dir, 'package-lock.json', '\n');
+    expect(cachedIds(harness(['loop', '--cwd', dir, '--only', CLI.join(',')]))).toEqual([]);
+  });
+
+  it('a file no scope owns is every check\'s input: changing it runs them again', () => {
+    const dir = workspace();
+    mkdirSync(join(dir, 'shared'));
+    write(dir, 'shared/depth.ts', 'export const DEPTH = 3;\n');
+    leafEdit(dir);
+    harness(['loop', '--cwd', dir]);
+    expect(cachedIds(harness(['loop', '--cwd', dir, '--only', CLI.join(',')]))).toEqual([...CLI].sort());
+    write(dir, 'shared/depth.ts', 'export const DEPTH = 4;\n');
     expect(cachedIds(harness(['loop', '--cwd', dir, '--only', CLI.join(',')]))).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join } from 'node:path';
 import type { Config } from '../config/types.js';
 import { workTreeFiles } from '../diff/files.js';
+import { ownerOf } from '../scope/resolve.js';
 import { matcher } from '../util/glob.js';
 
 const MAX_ENTRIES = 2000;
@@ -16,7 +17,7 @@ export interface CacheInputs {
 
 /**
  * Results of passing checks, keyed by a hash of everything they read: their scopes' files (and their
- * dependencies'), the global files (lockfiles, root configs, harness.toml), the tool's and harness's
+ * dependencies'), files no scope owns, the global files (lockfiles, root configs, harness.toml), the tool's and harness's
  * versions. Failures are never stored. Entries are written atomically (temp file + rename), so
  * concurrent runs never see a torn entry; the directory is pruned to the newest MAX_ENTRIES.
  */
@@ -55,7 +56,9 @@ export class ResultCache {
     this.files ??= workTreeFiles(this.root);
     const isGlobal = matcher(this.config.scope.global);
     const all = await this.files;
-    const mine = all.filter((f) => isGlobal(f) || inputs.prefixes.some((p) => f.startsWith(p)));
+    // Files no scope owns can be imported by any scope: they are everyone's input.
+    const unowned = (f: string) => ownerOf(f, this.config.scope.path_map) === null;
+    const mine = all.filter((f) => isGlobal(f) || unowned(f) || inputs.prefixes.some((p) => f.startsWith(p)));
     const h = createHash('sha256').update(`${id}\0${this.harnessVersion}\0${inputs.tool}@${this.toolVersion(inputs.tool)}\0`);
     if (this.config.source && existsSync(this.config.source)) h.update(readFileSync(this.config.source));
     for (const f of mine) h.update(`${f}\0${this.hashFile(f)}\0`);
