@@ -6,7 +6,7 @@ import { Git } from '../diff/git.js';
 import { validateConfig } from '../config/validate.js';
 import type { Config, Verb } from '../config/types.js';
 import { resolveChanges } from '../diff/changes.js';
-import { boundChecks, boundScope, errorEnvelope, isOk, summarise, type Envelope } from '../envelope/build.js';
+import { boundScope, checksEnvelope, errorEnvelope, type Envelope } from '../envelope/build.js';
 import { answer, guard, payloadRoot, reasonOf, signatureOf, type Agent, type HookAnswer, type Payload } from '../hooks/adapters.js';
 import { nextActions, shellQuote } from '../envelope/next-actions.js';
 import { changedTestsCheck } from '../checks/changed-tests.js';
@@ -117,20 +117,8 @@ export async function checkVerb(verb: Verb | 'mutate', opts: VerbOptions, interr
     cache: (verb === 'loop' ? opts.cache !== false : verb === 'gate' && opts.cache === true) ? new ResultCache(root, config, HARNESS_VERSION) : null,
     onDone: progress ? (r, i, n) => progress(`[${i}/${n}] ${r.status} ${r.id} (${(r.duration_ms / 1000).toFixed(1)}s)`) : undefined,
   });
-  const bounded = boundChecks(reports, config.output);
-  return {
-    schema_version: 1,
-    ok: isOk(reports),
-    command: `harness ${verb}`,
-    result: {
-      scope: boundScope(scope, config.output),
-      checks: bounded,
-      summary: summarise(reports, reports.length - bounded.length),
-      run_id: run.id,
-    },
-    next_actions: nextActions(verb, commandPrefix(opts), reports, { noChange, only: opts.only !== undefined }),
-    duration_ms: Math.round(performance.now() - started),
-  };
+  const next = nextActions(verb, commandPrefix(opts), reports, { noChange, only: opts.only !== undefined });
+  return checksEnvelope(verb, scope, reports, config.output, { id: run.id, next, started });
 }
 
 export async function initVerb(opts: GlobalOptions & { force?: boolean; dryRun?: boolean }, started: number): Promise<Envelope> {

@@ -93,6 +93,33 @@ export function boundScope(scope: Scope, limits: Limits): NonNullable<Envelope['
   return { ...scope, changed_files: scope.changed_files.slice(0, limits.max_files), omitted_changed_files: omitted };
 }
 
+/**
+ * The envelope of a check run (loop, gate, mutate): the checks bounded (failures first), the summary
+ * counting every check (kept or omitted), and `ok` decided on all of them, never on the kept ones only.
+ */
+export function checksEnvelope(
+  verb: 'loop' | 'gate' | 'mutate',
+  scope: Scope,
+  reports: readonly CheckReport[],
+  limits: Limits,
+  run: { id: string; next: NextAction[]; started: number },
+): Envelope {
+  const bounded = boundChecks(reports, limits);
+  return {
+    schema_version: 1,
+    ok: isOk(reports),
+    command: `harness ${verb}`,
+    result: {
+      scope: boundScope(scope, limits),
+      checks: bounded,
+      summary: summarise(reports, reports.length - bounded.length),
+      run_id: run.id,
+    },
+    next_actions: run.next,
+    duration_ms: Math.round(performance.now() - run.started),
+  };
+}
+
 export function errorEnvelope(command: string, error: ErrorInfo, next: NextAction[], started: number): Envelope {
   return {
     schema_version: 1,
