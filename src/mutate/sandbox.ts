@@ -24,14 +24,22 @@ export function removeStaleSandboxes(root: string): void {
 }
 
 /**
+ * Tools' own caches inside node_modules (vitest's results in `.vite/`, vite's bundled configs in
+ * `.vite-temp/`, …). Linked, the sandbox's runs would write through into the user's work tree; left
+ * out, the tools make fresh ones in the sandbox.
+ */
+const TOOL_CACHES = new Set(['.vite', '.vite-temp', '.vitest', '.cache']);
+
+/**
  * Mirror a node_modules directory entry by entry. A link into the repository itself (a workspace
  * package: `node_modules/@demo/math → ../../packages/math`) is pointed at the sandbox's copy, so tests
  * that import their package by name run the copy, never the user's files; everything else links to
- * the original install.
+ * the original install, except the tools' caches.
  */
 function mirrorModules(root: string, box: string, from: string, to: string): void {
   mkdirSync(to, { recursive: true });
   for (const name of readdirSync(from)) {
+    if (TOOL_CACHES.has(name)) continue;
     const src = join(from, name);
     const stat = lstatSync(src);
     if (name.startsWith('@') && stat.isDirectory()) {
