@@ -57,8 +57,26 @@ async function render(env: Envelope, format: Format): Promise<string> {
   return `${JSON.stringify(env)}\n`;
 }
 
+/**
+ * How the CLI receives SIGINT/SIGTERM: `listen(handler)` routes them to handler, `listen(null)` stops.
+ * bin/harness.js passes its relay, one listener kept for the whole life of the process: removing a
+ * listener closes its libuv handle, and a signal that has arrived but is not yet dispatched to that
+ * handle is dropped with it (the harness would run on, deaf to the SIGTERM). Direct callers get plain
+ * process listeners.
+ */
+export type Listen = (handler: ((signal: NodeJS.Signals) => void) | null) => void;
+
+function processListeners(): Listen {
+  let current: ((signal: NodeJS.Signals) => void) | null = null;
+  return (handler) => {
+    if (current) for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, current);
+    current = handler;
+    if (handler) for (const s of ['SIGINT', 'SIGTERM'] as const) process.on(s, handler);
+  };
+}
+
 /** Run the CLI; resolves to the exit code. stdout gets exactly one document (DESIGN §1). */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], listen: Listen = processListeners()): Promise<number> {
   const started = performance.now();
   const out: Output = { envelope: null, raw: null, format: 'json' };
   const hook: { answer: HookAnswer | null } = { answer: null };
@@ -73,8 +91,7 @@ export async function main(argv: string[]): Promise<number> {
     killAllGroups('SIGTERM');
     setTimeout(() => killAllGroups('SIGKILL'), 1000).unref();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  listen(onSignal);
 
   const program = new Command('harness')
     .description('Scoped verification for TypeScript repositories; every call answers with one JSON envelope.')
@@ -187,8 +204,7 @@ export async function main(argv: string[]): Promise<number> {
       out.envelope = errorEnvelope(verb, info, next, started);
     }
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    listen(null);
   }
   if (interruptedBy) {
     // Whatever ran was cut short: the answer is "not verified", never a partial green.
