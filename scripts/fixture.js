@@ -14,7 +14,7 @@ const HARNESS_NODE_MODULES = fileURLToPath(new URL('../node_modules/', import.me
 
 // Tool caches that must never be shared with (and written into) the harness's
 // own node_modules through a symlink.
-const SKIP_ENTRIES = new Set(['.cache', '.vite', '.vitest']);
+const SKIP_ENTRIES = new Set(['.cache', '.vite', '.vite-temp', '.vitest']);
 
 function linkHarnessModules(destModules) {
   if (!fs.existsSync(HARNESS_NODE_MODULES)) return;
