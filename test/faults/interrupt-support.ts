@@ -120,6 +120,9 @@ export interface Killed {
   stderr: string;
   /** Every process the run started that was seen while it ran (or right after it ended). */
   seen: Proc[];
+  /** ms after spawn: when the signal was sent (null: the run had ended before), when stdout began (null: never). */
+  sentAt: number | null;
+  outAt: number | null;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -133,9 +136,15 @@ export async function runAndSignal(args: string[], ws: string, signal: NodeJS.Si
   const dir = realpathSync(ws);
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const pid = child.pid!;
+  const t0 = performance.now();
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  let sentAt: number | null = null;
+  let outAt: number | null = null;
+  child.stdout.on('data', (c: Buffer) => {
+    outAt ??= performance.now() - t0;
+    stdout += c.toString();
+  });
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const seen = new Map<string, Proc>();
   const sample = () => {
@@ -145,6 +154,7 @@ export async function runAndSignal(args: string[], ws: string, signal: NodeJS.Si
   const timer = setTimeout(() => {
     try {
       process.kill(signal === 'SIGINT' ? -pid : pid, signal);
+      sentAt = performance.now() - t0;
     } catch {
       // already gone (it finished before the signal)
     }
@@ -153,7 +163,7 @@ export async function runAndSignal(args: string[], ws: string, signal: NodeJS.Si
   clearTimeout(timer);
   clearInterval(sampler);
   sample();
-  return { code, signal: sig, stdout, stderr, seen: [...seen.values()].filter((p) => p.pid !== pid) };
+  return { code, signal: sig, stdout, stderr, seen: [...seen.values()].filter((p) => p.pid !== pid), sentAt, outAt };
 }
 
 /** The processes of a run still alive after up to `graceMs` (re-scanning the work tree's dir for late ones). */

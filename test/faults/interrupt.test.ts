@@ -15,10 +15,11 @@
 //                                                                          their kill points spread over the verb's window
 // The kill points come from a seeded PRNG; every failure message names the seed: replay a failure with
 // HARNESS_FAULTS_SEED=<seed> (and the same mode).
-import { existsSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { append, check, checkIds, git, GUARDS, harness, leafEdit, parseEnvelope, workspace } from '../helpers.js';
+import { append, BIN, check, checkIds, git, GUARDS, harness, leafEdit, parseEnvelope, workspace } from '../helpers.js';
 import { prng, reap, runAndSignal, snapshotTree, survivors, treeDiff, type Killed } from './interrupt-support.js';
 
 const LONG = process.env.HARNESS_FAULTS_LONG === '1';
@@ -35,6 +36,8 @@ const toolCache = (path: string) => /(^|\/)node_modules\/\.vite(-temp)?$/.test(p
 const DEPTH = "\nexport function describeDepth(depth: number): string {\n  if (depth > 3) return 'deep';\n  return depth === 0 ? 'flat' : 'shallow';\n}\n";
 const DEPTH_TEST =
   "\nimport { describeDepth } from '../src/args';\n\nit('describes depth', () => {\n  expect(describeDepth(4)).toBe('deep');\n  expect(describeDepth(3)).toBe('shallow');\n  expect(describeDepth(1)).toBe('shallow');\n  expect(describeDepth(0)).toBe('flat');\n});\n";
+
+const VITEST_CACHE = 'packages/cli/node_modules/.vite/vitest/da39a3ee5e6b4b0d3255bfef95601890afd80709';
 
 function tmpEntries(ws: string): string[] {
   const tmp = join(ws, '.harness/tmp');
@@ -83,8 +86,11 @@ const CASES: VerbCase[] = [
     prepare(ws) {
       append(ws, 'packages/cli/src/args.ts', DEPTH);
       append(ws, 'packages/cli/test/args.test.ts', DEPTH_TEST);
-      // The rhythm is loop → mutate: the repo's vitest has run in the work tree before (its cache exists).
-      expect(harness(['loop', '--cwd', ws]).code).toBe(0);
+      // The rhythm is loop → mutate: the repo's vitest has run in the work tree before. Its leftovers,
+      // exactly as a loop leaves them (cheaper than running one), must not be written through either.
+      mkdirSync(join(ws, 'node_modules/.vite-temp'), { recursive: true });
+      mkdirSync(join(ws, VITEST_CACHE), { recursive: true });
+      writeFileSync(join(ws, VITEST_CACHE, 'results.json'), '{"version":"4.1.12","results":[[":test/args.test.ts",{"duration":7.8,"failed":false}]]}');
     },
     window: [200, 9000],
     next(ws, ctx) {
@@ -109,8 +115,12 @@ function expectAnswer(k: Killed, verb: string, signal: Signal, ctx: string): voi
   }
   const env = parseEnvelope(k.stdout); // exactly one document, valid against the schema
   expect([`harness ${verb}`, 'harness'], what).toContain(env.command);
-  if (k.code === 0) expect(env.ok, what).toBe(true); // it finished before the signal
-  else {
+  if (k.code === 0) {
+    // It finished before the signal, or the signal came while its answer was being printed. An answer
+    // that starts more than a moment after the signal means the signal was ignored.
+    expect(env.ok, what).toBe(true);
+    if (k.sentAt !== null) expect(k.outAt! - k.sentAt, `${what}\nthe harness ran on after the signal`).toBeLessThan(1500);
+  } else {
     expect(k.code, what).toBe(2);
     expect(env, what).toMatchObject({ ok: false, result: { error: { code: 'environment', message: `interrupted by ${signal}` } } });
   }
@@ -147,6 +157,33 @@ const OUTCOME: Record<Signal, string> = {
 const NEXT = { loop: 'next loop', gate: 'next gate --only', mutate: 'next mutate (stale sandbox no obstacle)' };
 
 describe('interruption', () => {
+  it('SIGINT/SIGTERM while the CLI is still loading (kill points swept over its start-up) → never ignored: "interrupted" (exit 2) every time, or death before node ran any JS', async () => {
+    const ws = workspace('demo');
+    leafEdit(ws);
+    // The start-up time on this machine right now: `harness schema` loads the whole CLI and answers at once.
+    const t0 = performance.now();
+    expect(spawnSync(process.execPath, [BIN, 'schema']).status).toBe(0);
+    const startup = performance.now() - t0;
+    const rand = prng(SEED);
+    const n = LONG ? 32 : 12;
+    for (let i = 0; i < n; i++) {
+      const signal = i % 2 === 0 ? 'SIGINT' : 'SIGTERM';
+      const delay = Math.round(startup * (0.2 + (1.4 * (i + rand())) / n));
+      const ctx = `HARNESS_FAULTS_SEED=${SEED}, start-up ${Math.round(startup)} ms, run ${i + 1}/${n}, loop + ${signal} after ${delay} ms`;
+      // A whole loop takes seconds: any answer but "interrupted" means the signal was lost.
+      const k = await runAndSignal(['loop', '--no-cache', '--cwd', ws], ws, signal, delay);
+      const left = await survivors(k, ws, 3000);
+      await reap(k, ws);
+      const what = `${ctx}: exit ${k.code} signal ${k.signal}, answer ${k.outAt === null ? '-' : Math.round(k.outAt)} ms\n${k.stdout}`;
+      expect(left.map((p) => p.cmd), `${ctx}: processes outlived the harness`).toEqual([]);
+      if (k.signal !== null) expect({ signal: k.signal, stdout: k.stdout }, what).toEqual({ signal, stdout: '' });
+      else {
+        expect(k.code, what).toBe(2);
+        expect(parseEnvelope(k.stdout).result.error?.message, what).toBe(`interrupted by ${signal}`);
+      }
+    }
+  }, 300_000);
+
   for (const c of CASES) {
     for (const signal of SIGNALS) {
       const title = `${c.verb} killed with ${signal}${signal === 'SIGINT' ? ' (to its process group, like Ctrl-C)' : ''} at a random point → ${OUTCOME[signal].replace('next run', NEXT[c.verb])}`;
