@@ -14,7 +14,7 @@ export function lintCheck(scope: string): Check {
   return {
     id: `lint:${scope}`,
     cost: 2,
-    cacheInputs: (config) => ({ prefixes: prefixesOf(config, scope), tool: 'eslint' }),
+    cacheInputs: (config) => ({ prefixes: prefixesOf(config, scope), tools: ['eslint'] }),
     async run(ctx: CheckContext): Promise<CheckResult> {
       const dirs = prefixesOf(ctx.config, scope).map((p) => join(ctx.root, p));
       const tool = toolArgv(ctx.root, dirs[0]!, 'eslint', 'eslint');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/types.js';
 import { workTreeFiles } from '../diff/files.js';
@@ -11,8 +11,12 @@ const MAX_ENTRIES = 2000;
 export interface CacheInputs {
   /** Repo-relative directory prefixes whose files the check reads ('' = everything). */
   prefixes: string[];
-  /** The package of the tool it runs, whose version is part of the key. */
-  tool: string;
+  /** The packages of the tools it may run, whose versions are part of the key. */
+  tools: string[];
+  /** The check reads the diff against the merge-base: the merge-base commit is part of the key. */
+  diff?: boolean;
+  /** Anything else the result depends on (e.g. the scopes a guard covers). */
+  variant?: string;
 }
 
 /**
@@ -35,10 +39,18 @@ export class ResultCache {
     return join(this.root, '.harness', 'cache');
   }
 
-  private hashFile(path: string): string {
+  /** A file's content hash (a symlink's target text; a vanished file a marker); null when unreadable. */
+  private hashFile(path: string): string | null {
     let h = this.hashes.get(path);
     if (h === undefined) {
-      h = createHash('sha1').update(readFileSync(join(this.root, path))).digest('hex');
+      const abs = join(this.root, path);
+      try {
+        const data = lstatSync(abs).isSymbolicLink() ? `link:${readlinkSync(abs)}` : readFileSync(abs);
+        h = createHash('sha1').update(data).digest('hex');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return null;
+        h = 'deleted';
+      }
       this.hashes.set(path, h);
     }
     return h;
@@ -52,16 +64,23 @@ export class ResultCache {
     }
   }
 
-  async key(id: string, inputs: CacheInputs): Promise<string> {
+  /** The key of a check's result, or null when an input cannot be read (then it is not cached: run it). */
+  async key(id: string, inputs: CacheInputs, mergeBase: string | null): Promise<string | null> {
+    if (inputs.diff && mergeBase === null) return null;
     this.files ??= workTreeFiles(this.root);
     const isGlobal = matcher(this.config.scope.global);
     const all = await this.files;
     // Files no scope owns can be imported by any scope: they are everyone's input.
     const unowned = (f: string) => ownerOf(f, this.config.scope.path_map) === null;
     const mine = all.filter((f) => isGlobal(f) || unowned(f) || inputs.prefixes.some((p) => f.startsWith(p)));
-    const h = createHash('sha256').update(`${id}\0${this.harnessVersion}\0${inputs.tool}@${this.toolVersion(inputs.tool)}\0`);
+    const tools = inputs.tools.map((t) => `${t}@${this.toolVersion(t)}`).join(',');
+    const h = createHash('sha256').update(`${id}\0${this.harnessVersion}\0${tools}\0${inputs.diff ? mergeBase : ''}\0${inputs.variant ?? ''}\0`);
     if (this.config.source && existsSync(this.config.source)) h.update(readFileSync(this.config.source));
-    for (const f of mine) h.update(`${f}\0${this.hashFile(f)}\0`);
+    for (const f of mine) {
+      const fh = this.hashFile(f);
+      if (fh === null) return null;
+      h.update(`${f}\0${fh}\0`);
+    }
     return h.digest('hex');
   }
 

@@ -101,7 +101,7 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
     let cached = false;
     let key: string | null = null;
     try {
-      key = opts.cache && check.cacheInputs ? await opts.cache.key(check.id, check.cacheInputs(opts.config)) : null;
+      key = opts.cache && check.cacheInputs ? await opts.cache.key(check.id, check.cacheInputs(opts.config, planned), opts.scope.merge_base) : null;
       cached = key !== null && opts.cache!.has(key);
       if (cached) log.write(`CACHED ${key}: the same inputs passed before; not run\n`);
       result = cached ? { status: 'pass', details: [] } : await check.run(ctx);
