@@ -8,6 +8,7 @@ import type { CheckReport } from '../envelope/build.js';
 import type { Scope } from '../scope/resolve.js';
 import { diffLines } from '../diff/lines.js';
 import type { ResultCache } from './cache.js';
+import { Durations, planBudget, type BudgetPlan } from './durations.js';
 import { exec } from './exec.js';
 import { fileStem } from './logs.js';
 
@@ -27,6 +28,8 @@ export interface RunOptions {
   concurrency?: number;
   /** Reuse passing results whose inputs are unchanged (loop by default; gate with --cache). */
   cache?: ResultCache | null;
+  /** Called once before any check starts, with what the budget is expected to allow (progress on stderr). */
+  onPlan?: (plan: BudgetPlan) => void;
   /** Called as each check finishes (progress on stderr). */
   onDone?: (report: CheckReport, finished: number, total: number) => void;
 }
@@ -38,14 +41,24 @@ function endLog(log: Writable): Promise<void> {
   });
 }
 
-/** Run checks cheapest first, up to the core count in parallel, under the budget (DESIGN §4). */
-export async function runChecks(checks: readonly Check[], opts: RunOptions): Promise<CheckReport[]> {
+/**
+ * Run checks shortest expected first (recorded durations), up to the core count in parallel, under the
+ * budget (DESIGN §4). Returns every check's report and, under a budget, what was expected up front.
+ */
+export async function runChecks(checks: readonly Check[], opts: RunOptions): Promise<{ reports: CheckReport[]; plan: BudgetPlan | null }> {
   const reports = new Map<string, CheckReport>();
-  const byCost = [...checks].sort((a, b) => a.cost - b.cost);
+  const concurrency = opts.concurrency ?? availableParallelism();
+  const durations = new Durations(opts.root);
   // Tools run as child processes, one per core; in-process guards take no core slot of their own,
   // they run in one lane beside the tools (else they would delay the tools, the critical path).
-  const tools = byCost.filter((c) => !c.inProcess);
-  const guards = byCost.filter((c) => c.inProcess);
+  const { tools, guards, plan } = planBudget(
+    checks.filter((c) => !c.inProcess),
+    checks.filter((c) => c.inProcess),
+    concurrency,
+    durations,
+    opts.budgetMs,
+  );
+  if (plan) opts.onPlan?.(plan);
   const running = new Set<AbortController>();
   const planned = new Set(checks.map((c) => c.id));
   const stems = new Set<string>();
@@ -123,11 +136,11 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
     log.write(`STATUS ${report.status}\n`);
     await endLog(log);
     const final = { ...report, duration_ms: Math.round(performance.now() - started), log: `${opts.runDirRel}/${stem}.log` };
+    if (!cached && !controller.signal.aborted) durations.record(check.id, final.duration_ms);
     reports.set(check.id, final);
     opts.onDone?.(final, reports.size, checks.length);
   };
 
-  const concurrency = opts.concurrency ?? availableParallelism();
   const lane = async (queue: Check[]) => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       if (deadlineHit || opts.interrupt.aborted) {
@@ -140,6 +153,7 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
   await Promise.all([...Array.from({ length: Math.min(concurrency, tools.length) }, () => lane(tools)), lane(guards)]);
   clearTimeout(deadline);
   opts.interrupt.removeEventListener('abort', onInterrupt);
+  durations.save();
   for (const check of [...tools, ...guards]) {
     const why = opts.interrupt.aborted ? 'not started: the harness was interrupted' : `not started: the budget of ${opts.budgetMs! / 1000}s was used up`;
     reports.set(check.id, {
@@ -150,5 +164,5 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
       log: null,
     });
   }
-  return checks.map((c) => reports.get(c.id)!);
+  return { reports: checks.map((c) => reports.get(c.id)!), plan };
 }
