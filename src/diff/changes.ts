@@ -35,9 +35,8 @@ export async function resolveChanges(root: string, baseOption: string | null): P
   const inside = await git.tryRaw(['rev-parse', '--is-inside-work-tree']);
   if (inside?.trim() !== 'true') return full(baseOption ?? 'main', `${root} is not a git work tree`);
   const base = await chooseBase(git, baseOption);
-  const head = await git.commitOf('HEAD');
+  const [head, baseCommit] = await Promise.all([git.commitOf('HEAD'), git.commitOf(base)]);
   if (!head) return full(base, 'HEAD has no commit yet (empty repository)');
-  const baseCommit = await git.commitOf(base);
   if (!baseCommit) return full(base, `base ref "${base}" is unknown (fetch it or pass --base)`);
   const mb = await git.tryRaw(['merge-base', baseCommit, head]);
   if (!mb) {
@@ -51,9 +50,12 @@ export async function resolveChanges(root: string, baseOption: string | null): P
   }
   const mergeBase = mb.trim();
   try {
-    const tracked = Git.splitZ(await git.raw(['diff', '-z', '--name-only', '--no-renames', '--relative', mergeBase, '--']));
-    const untracked = Git.splitZ(await git.raw(['ls-files', '-z', '--others', '--exclude-standard']));
-    const files = [...new Set([...tracked, ...untracked])].filter((p) => !p.startsWith(HARNESS_DIR)).sort();
+    // Independent: run side by side (each walks the whole work tree).
+    const [tracked, untracked] = await Promise.all([
+      git.raw(['diff', '-z', '--name-only', '--no-renames', '--relative', mergeBase, '--']),
+      git.raw(['ls-files', '-z', '--others', '--exclude-standard']),
+    ]);
+    const files = [...new Set([...Git.splitZ(tracked), ...Git.splitZ(untracked)])].filter((p) => !p.startsWith(HARNESS_DIR)).sort();
     return { base, merge_base: mergeBase, files, fullReason: null };
   } catch (e) {
     return full(base, `git failed: ${(e as Error).message.trim().split('\n')[0]}`, mergeBase);
