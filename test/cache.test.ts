@@ -79,7 +79,7 @@ describe('result cache', () => {
     const cacheDir = join(dir, '.harness/cache');
     const entries = readdirSync(cacheDir);
     expect(entries.filter((n) => n.endsWith('.tmp'))).toEqual([]);
-    for (const n of entries) expect(JSON.parse(readFileSync(join(cacheDir, n), 'utf8'))).toHaveProperty('id');
+    for (const n of entries.filter((e) => e.endsWith('.json'))) expect(JSON.parse(readFileSync(join(cacheDir, n), 'utf8'))).toHaveProperty('id');
     expect(cachedIds(harness(['loop', '--cwd', dir]))).toEqual(ALL);
   });
 });

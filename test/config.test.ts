@@ -174,7 +174,7 @@ describe('workspace globs as real repos write them', () => {
 describe('the parsed config is cached by its text', () => {
   it('a second call reuses the validated config; any edit is parsed and validated again; nothing shows in git', () => {
     const dir = workspace();
-    const cacheFiles = () => readdirSync(join(dir, '.harness/cache')).filter((n) => n.startsWith('config-'));
+    const cacheFiles = () => readdirSync(join(dir, '.harness/cache/config'));
     expect(harness(['scope', '--cwd', dir]).env.ok).toBe(true);
     expect(cacheFiles()).toHaveLength(1);
     const again = harness(['scope', '--cwd', dir]);
