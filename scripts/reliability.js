@@ -11,7 +11,7 @@ const VITEST = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import
 const AREAS = ['git', 'config', 'tools', 'changes', 'hostile', 'environment'];
 
 /** Measured with `npx vitest run test/faults` on this repository's 2-core machine. */
-const WALL_TIME = 'about 2 minutes';
+const WALL_TIME = 'about 100 seconds';
 
 const NOT_PRODUCIBLE = [
   'Read-only work tree and disk full are produced with real mounts (a read-only bind mount; a 64 KiB tmpfs filled to the brim) inside a private mount namespace (`unshare --user --map-root-user --mount`, test/faults/mounted.js), so no root is needed; a machine that forbids unprivileged user namespaces cannot run those three scenarios, and they fail there (loudly, "is unshare allowed here?") rather than pass.',
