@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -11,6 +11,7 @@ import type { ResultCache } from './cache.js';
 import { Durations, planBudget, type BudgetPlan } from './durations.js';
 import { exec } from './exec.js';
 import { fileStem } from './logs.js';
+import { harnessDir } from '../util/harness-dir.js';
 
 export interface RunOptions {
   root: string;
@@ -93,7 +94,8 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
     const stem = fileStem(check.id, stems);
     const logPath = join(opts.runDir, `${stem}.log`);
     const log = createWriteStream(logPath);
-    log.on('error', () => undefined);
+    let logError: NodeJS.ErrnoException | null = null;
+    log.on('error', (e: NodeJS.ErrnoException) => (logError ??= e));
     const ctx: CheckContext = {
       root: opts.root,
       runDir: opts.runDir,
@@ -135,7 +137,12 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
     for (const d of report.status === 'pass' ? [] : report.details) log.write(`ERROR ${d}\n`);
     log.write(`STATUS ${report.status}\n`);
     await endLog(log);
-    const final = { ...report, duration_ms: Math.round(performance.now() - started), log: `${opts.runDirRel}/${stem}.log` };
+    let final: CheckReport = { ...report, duration_ms: Math.round(performance.now() - started), log: `${opts.runDirRel}/${stem}.log` };
+    if (logError) {
+      // A green nobody can inspect is not given: a check whose log could not be written is an error.
+      const why = `its log could not be written (${(logError as NodeJS.ErrnoException).code ?? (logError as Error).message})`;
+      final = { ...final, status: final.status === 'pass' || final.status === 'skipped' ? 'error' : final.status, details: [...final.details, why], log: null };
+    }
     if (!cached && !controller.signal.aborted) durations.record(check.id, final.duration_ms);
     reports.set(check.id, final);
     opts.onDone?.(final, reports.size, checks.length);
@@ -164,5 +171,12 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
       log: null,
     });
   }
-  return { reports: checks.map((c) => reports.get(c.id)!), plan };
+  // .harness/ may have been deleted while checks ran: restore its ignore file, never name a log that is gone.
+  try {
+    harnessDir(opts.root);
+  } catch {
+    // an unwritable tree was reported by the checks' own logs
+  }
+  const gone = (r: CheckReport) => r.log !== null && !existsSync(join(opts.root, r.log));
+  return { reports: checks.map((c) => reports.get(c.id)!).map((r) => (gone(r) ? { ...r, log: null } : r)), plan };
 }

@@ -44,16 +44,21 @@ describe('environment', () => {
     expect(run.env.result.error!.message).toMatch(/^cannot write run logs under .*ENOSPC: no space left on device/);
   });
 
-  it('disk fills during the run (tmpfs at .harness/, 8 KiB free) → ok:false, lint:. and test:. error on ENOSPC', () => {
+  it('disk fills during the run (tmpfs at .harness/, 8 KiB free) → ok:false, lint:. and test:. error on ENOSPC; no pass without its log', () => {
     const dir = workspace('single');
     singleChange(dir);
     mkdirSync(join(dir, '.harness'));
     const run = harnessMounted(['tmpfs', join(dir, '.harness'), '64k', '8192'], ['loop', '--cwd', dir, '--no-cache']);
     expect(expectNotOk(run, 'lint:.', 'error').details[0]).toMatch(/^eslint did not finish linting \(exit code 2\): .*ENOSPC/);
     expect(expectNotOk(run, 'test:.', 'error').details[0]).toMatch(/^vitest wrote no readable JSON report \(exit code 1\): .*ENOSPC/);
+    // A check whose log could not be written says so and is never a pass nobody can inspect.
+    const unlogged = run.env.result.checks!.filter((c) => c.details.some((d) => /its log could not be written \(ENOSPC\)/.test(d)));
+    expect(unlogged.length).toBeGreaterThan(0);
+    for (const c of unlogged) expect(c.status === 'error' || c.status === 'fail', JSON.stringify(c)).toBe(true);
+    for (const c of unlogged) expect(c.log).toBeNull();
   });
 
-  it('.harness/ deleted mid-run → the check in flight still really runs (lint:. pass, not cached); the next run restores .harness/.gitignore', async () => {
+  it('.harness/ deleted mid-run → the check in flight still really runs (lint:. pass, not cached, its vanished log not named); .harness/.gitignore restored at once', async () => {
     const dir = workspace('single');
     singleChange(dir);
     // eslint that waits until .harness/ is gone, then is the real eslint: the deletion lands mid-check.
@@ -70,9 +75,9 @@ describe('environment', () => {
     rmSync(join(dir, '.harness'), { recursive: true, force: true, maxRetries: 20, retryDelay: 10 });
     const run = await done;
     expect(run.code).toBe(0);
-    expect(run.env.result.checks).toMatchObject([{ id: 'lint:.', status: 'pass', details: [] }]);
+    expect(run.env.result.checks).toMatchObject([{ id: 'lint:.', status: 'pass', details: [], log: null }]);
     expect(run.env.result.checks![0]!.cached).toBeUndefined();
-    expect(existsSync(join(dir, '.harness/.gitignore'))).toBe(false);
+    expect(git(dir, 'status', '--porcelain')).toBe(' M src/index.ts\n M test/index.test.ts\n');
     expect(scopeOf(dir).changed_files).toEqual(['src/index.ts', 'test/index.test.ts']);
     const { done: next } = harnessAsync(['loop', '--cwd', dir, '--only', 'suppressions']);
     expect((await next).env.ok).toBe(true);
