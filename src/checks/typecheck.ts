@@ -19,8 +19,10 @@ export function typecheckCheck(scope: string): Check {
     cost: 3,
     // Which other typechecks run decides which diagnostics this one leaves to them: part of the key.
     cacheInputs: (config, planned) => ({
-      prefixes: dependencyClosure(config, scope, false).flatMap((s) => prefixesOf(config, s)),
+      // tsconfigs usually compile the tests too: the test dependencies are inputs.
+      prefixes: dependencyClosure(config, scope, true).flatMap((s) => prefixesOf(config, s)),
       tools: ['typescript', '@typescript/native-preview'],
+      ignored: true,
       variant: [...planned].filter((id) => id.startsWith('typecheck:')).sort().join(','),
     }),
     async run(ctx: CheckContext): Promise<CheckResult> {

@@ -13,6 +13,10 @@ export interface BudgetPlan {
 
 type Records = Record<string, number>;
 
+/** No check is planned to take longer than a day (the longest budget), whatever the file says. */
+const MAX_MS = 86_400_000;
+const valid = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_MS;
+
 /**
  * Each check's recent duration, per check id (so per scope), in `.harness/durations.json`: an average
  * that follows change (half old, half new). Only checks that ran to their end are recorded. Written
@@ -31,7 +35,7 @@ export class Durations {
     try {
       const data = JSON.parse(readFileSync(path, 'utf8')) as unknown;
       if (typeof data !== 'object' || data === null || Array.isArray(data)) return {};
-      return Object.fromEntries(Object.entries(data).filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] >= 0));
+      return Object.fromEntries(Object.entries(data).filter((e): e is [string, number] => valid(e[1])));
     } catch {
       return {};
     }
@@ -43,6 +47,7 @@ export class Durations {
   }
 
   record(id: string, ms: number): void {
+    if (!valid(ms)) return;
     const old = this.records[id];
     this.records[id] = Math.round(old === undefined ? ms : (old + ms) / 2);
   }
@@ -67,7 +72,7 @@ export function planBudget(
   tools: readonly Check[],
   guards: readonly Check[],
   lanes: number,
-  durations: Durations,
+  durations: Pick<Durations, 'expected'>,
   budgetMs: number | null,
 ): { tools: Check[]; guards: Check[]; plan: BudgetPlan | null } {
   const byExpected = (list: readonly Check[]) => [...list].sort((a, b) => durations.expected(a) - durations.expected(b));

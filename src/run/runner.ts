@@ -42,6 +42,14 @@ function endLog(log: Writable): Promise<void> {
   });
 }
 
+async function cacheKey(cache: ResultCache, check: Check, opts: RunOptions, planned: ReadonlySet<string>): Promise<string | null> {
+  try {
+    return await cache.key(check.id, check.cacheInputs!(opts.config, planned), opts.scope.merge_base);
+  } catch {
+    return null; // inputs that cannot be listed or read: run the check
+  }
+}
+
 /**
  * Run checks shortest expected first (recorded durations), up to the core count in parallel, under the
  * budget (DESIGN §4). Returns every check's report and, under a budget, what was expected up front.
@@ -52,16 +60,26 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
   const durations = new Durations(opts.root);
   // Tools run as child processes, one per core; in-process guards take no core slot of their own,
   // they run in one lane beside the tools (else they would delay the tools, the critical path).
+  const planned = new Set(checks.map((c) => c.id));
+  // Cache keys are taken up front, from one snapshot of the work tree: a hit costs no time in the plan.
+  const keys = new Map<string, string>();
+  const hits = new Set<string>();
+  for (const check of opts.cache ? checks : []) {
+    const key = check.cacheInputs ? await cacheKey(opts.cache!, check, opts, planned) : null;
+    if (key === null) continue;
+    keys.set(check.id, key);
+    if (opts.cache!.has(key)) hits.add(check.id);
+  }
   const { tools, guards, plan } = planBudget(
     checks.filter((c) => !c.inProcess),
     checks.filter((c) => c.inProcess),
     concurrency,
-    durations,
+    { expected: (c) => (hits.has(c.id) ? 0 : durations.expected(c)) },
     opts.budgetMs,
   );
+  const passed: Check[] = [];
   if (plan) opts.onPlan?.(plan);
   const running = new Set<AbortController>();
-  const planned = new Set(checks.map((c) => c.id));
   const stems = new Set<string>();
   let diff: ReturnType<CheckContext['diff']> | undefined;
   const diffOnce = () =>
@@ -113,18 +131,15 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
       },
     };
     let result: CheckResult;
-    let cached = false;
-    let key: string | null = null;
+    const cached = hits.has(check.id);
     try {
-      key = opts.cache && check.cacheInputs ? await opts.cache.key(check.id, check.cacheInputs(opts.config, planned), opts.scope.merge_base) : null;
-      cached = key !== null && opts.cache!.has(key);
-      if (cached) log.write(`CACHED ${key}: the same inputs passed before; not run\n`);
+      if (cached) log.write(`CACHED ${keys.get(check.id)}: the same inputs passed before; not run\n`);
       result = cached ? { status: 'pass', details: [] } : await check.run(ctx);
     } catch (e) {
       result = { status: 'error', details: [`harness error in ${check.id}: ${(e as Error).message}`] };
     }
-    // Only a real pass is stored, never a failure, an error or an interrupted run.
-    if (key !== null && !cached && result.status === 'pass' && !controller.signal.aborted) opts.cache!.store(key, check.id);
+    // Only a real pass is stored (after the run, see below), never a failure, an error or an interrupted run.
+    if (keys.has(check.id) && !cached && result.status === 'pass' && !controller.signal.aborted) passed.push(check);
     clearTimeout(timer);
     running.delete(controller);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -170,6 +185,14 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
       details: [why],
       log: null,
     });
+  }
+  // A pass is stored under its key only if the work tree still hashes the same after the run: an edit
+  // that landed while the check ran must not be recorded as checked.
+  if (opts.cache && passed.length > 0) {
+    const after = opts.cache.fresh();
+    for (const check of passed) {
+      if ((await cacheKey(after, check, opts, planned)) === keys.get(check.id)) after.store(keys.get(check.id)!, check.id);
+    }
   }
   // .harness/ may have been deleted while checks ran: restore its ignore file, never name a log that is gone.
   try {
