@@ -1,34 +1,29 @@
-// `npm run bench`: ratios measured side by side in one run on this machine (medians of RUNS runs).
-// Not a test: it prints a table and writes bench/RESULTS.md.
-import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+// `npm run bench`: ratios measured side by side in one run on this machine, medians of BENCH_RUNS
+// (default 3) runs. Not a test: it prints one table and writes bench/RESULTS.md.
+//   BENCH_RUNS=3  BENCH_PACKAGES=40  BENCH_SCOPE_SIZES=100,300,1000  BENCH_ONLY=demo,gen,tools,scope,start,mutate
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gitInit, materialize } from '../scripts/fixture.js';
+import { skeleton, workspace } from './generate.js';
+import { cleanup, direct, harness, median, medianOf, peakRssMb, ratio, run, seconds, tempDir } from './measure.js';
+import { mutateRows } from './mutate.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const BIN = fileURLToPath(new URL('../bin/harness.js', import.meta.url));
-const temps = [];
+const PACKAGES = Number(process.env.BENCH_PACKAGES ?? 40);
+const SCOPE_SIZES = (process.env.BENCH_SCOPE_SIZES ?? '100,300,1000').split(',').map(Number);
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
+const section = (name) => ONLY === null || ONLY.has(name);
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const seconds = (ms) => (ms / 1000).toFixed(2);
-
-function time(fn) {
-  const t = performance.now();
-  fn();
-  return performance.now() - t;
-}
-
-function harness(args) {
-  const res = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  return JSON.parse(res.stdout);
-}
+const rows = [];
+const row = (name, value, target = '') => {
+  rows.push({ name, value, target });
+  process.stderr.write(`${name}: ${value}${target ? ` (target ${target})` : ''}\n`);
+};
 
 /** A demo copy with a runtime edit in `pkg` and a test edit beside it (so every guard passes). */
 function demo(pkg) {
-  const dir = mkdtempSync(join(tmpdir(), 'harness-bench-'));
-  temps.push(dir);
+  const dir = tempDir();
   materialize('demo', dir);
   gitInit(dir);
   appendFileSync(join(dir, 'packages', pkg, 'src/index.ts'), '\nexport const benchEdit = 1;\n');
@@ -36,116 +31,118 @@ function demo(pkg) {
   return dir;
 }
 
-/** Replay the exact tool invocations a harness run made (from its logs), with the same parallelism. */
-async function direct(dir, runId) {
-  const runDir = join(dir, '.harness/runs', runId);
-  const cmds = readdirSync(runDir)
-    .filter((f) => f.endsWith('.log'))
-    .flatMap((f) => readFileSync(join(runDir, f), 'utf8').split('\n').filter((l) => l.startsWith('$ ')))
-    .map((l) => {
-      const m = /^\$ (\[.*\]) \(cwd (.*)\)$/.exec(l);
-      return { argv: JSON.parse(m[1]), cwd: m[2] };
-    });
-  const t = performance.now();
-  const queue = [...cmds];
-  const worker = async () => {
-    for (let c = queue.shift(); c; c = queue.shift()) {
-      await new Promise((resolve) => spawn(c.argv[0], c.argv.slice(1), { cwd: c.cwd, stdio: 'ignore' }).on('close', resolve));
-    }
+/** The same kind of edit in a generated package: a new export and a test for it. */
+function genEdit(dir, pkg) {
+  appendFileSync(join(dir, 'packages', pkg, 'src/m0.ts'), '\nexport const benchEdit = 1;\n');
+  writeFileSync(join(dir, 'packages', pkg, 'test/bench.test.ts'), "import { expect, it } from 'vitest';\nimport { benchEdit } from '../src/m0';\n\nit('edits', () => {\n  expect(benchEdit).toBe(1);\n});\n");
+}
+
+/** loop after a leaf edit, after a core edit, the cached second loop, the tools replayed directly, gate. */
+async function loopRows(label, make) {
+  const m = { leaf: [], core: [], gate: [], direct: [], cached: [], coreCached: [] };
+  for (let i = 0; i < RUNS; i++) {
+    const { dir, core } = make();
+    const first = harness(['loop', '--cwd', dir]);
+    m.leaf.push(first.ms);
+    m.direct.push(await direct(dir, first.env.result.run_id));
+    m.cached.push(harness(['loop', '--cwd', dir]).ms);
+    const coreDir = make().dir;
+    core(coreDir);
+    m.core.push(harness(['loop', '--cwd', coreDir]).ms);
+    m.coreCached.push(harness(['loop', '--cwd', coreDir]).ms);
+    m.gate.push(harness(['gate', '--cwd', dir]).ms);
+  }
+  const med = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, median(v)]));
+  row(`${label}: loop after a leaf edit ÷ gate`, ratio(med.leaf, med.gate), '≤ 0.20');
+  row(`${label}: loop after a core edit ÷ gate`, ratio(med.core, med.gate));
+  row(`${label}: loop ÷ the same tool invocations run directly`, ratio(med.leaf, med.direct), '≤ 1.10');
+  row(`${label}: second loop, no new edit ÷ first (leaf edit)`, ratio(med.cached, med.leaf), '≤ 0.10');
+  row(`${label}: second loop, no new edit ÷ first (core edit)`, ratio(med.coreCached, med.core), '≤ 0.10');
+  row(`${label}: gate / leaf loop / core loop / cached leaf loop (s)`, [med.gate, med.leaf, med.core, med.cached].map(seconds).join(' / '));
+}
+
+if (section('demo')) {
+  await loopRows('demo (6 packages)', () => ({ dir: demo('cli'), core: (d) => appendFileSync(join(d, 'packages/core/src/index.ts'), '\nexport const coreEdit = 1;\n') }));
+}
+
+function generated() {
+  const dir = tempDir();
+  const { leaf, core } = workspace(dir, { packages: PACKAGES });
+  genEdit(dir, leaf);
+  return { dir, core: (d) => genEdit(d, core) };
+}
+
+if (section('gen')) await loopRows(`generated (${PACKAGES} packages)`, () => generated());
+
+if (section('tools')) {
+  // Which compiler, incremental or not, ESLint's cache or not: measured on the generated workspace.
+  const dir = tempDir();
+  workspace(dir, { packages: PACKAGES });
+  const all = Array.from({ length: PACKAGES }, (_, i) => `typecheck:p${String(i).padStart(2, '0')}`).join(',');
+  const typecheck = () => {
+    rmSync(join(dir, '.harness/tsbuildinfo'), { recursive: true, force: true });
+    const cold = harness(['gate', '--cwd', dir, '--only', all]).ms;
+    return { cold, warm: harness(['gate', '--cwd', dir, '--only', all]).ms };
   };
-  await Promise.all(Array.from({ length: cpus().length }, worker));
-  return performance.now() - t;
+  const go = [];
+  for (let i = 0; i < RUNS; i++) go.push(typecheck());
+  rmSync(join(dir, 'node_modules/@typescript'), { recursive: true }); // links only: tsc is what is left
+  const tsc = [];
+  for (let i = 0; i < RUNS; i++) tsc.push(typecheck());
+  const cold = (xs) => median(xs.map((x) => x.cold));
+  const warm = (xs) => median(xs.map((x) => x.warm));
+  row(`typecheck of ${PACKAGES} packages (gate): tsgo ÷ tsc, cold`, ratio(cold(go), cold(tsc)));
+  row('typecheck: warm buildinfo ÷ cold, tsgo', ratio(warm(go), cold(go)));
+  row('typecheck: warm buildinfo ÷ cold, tsc', ratio(warm(tsc), cold(tsc)));
+  row('typecheck tsgo cold / tsc cold (s)', `${seconds(cold(go))} / ${seconds(cold(tsc))}`);
+  const eslint = (target, cache) => {
+    const cacheFile = join(dir, '.harness', `eslint-${target.replace(/\W/g, '_')}`);
+    const argv = [process.execPath, join(dir, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', '--output-file', join(dir, '.harness/eslint.json'), target];
+    if (cache) run([...argv, '--cache', '--cache-strategy', 'content', '--cache-location', cacheFile], dir); // warm it
+    return medianOf(RUNS, () => run(cache ? [...argv, '--cache', '--cache-strategy', 'content', '--cache-location', cacheFile] : argv, dir));
+  };
+  row('eslint --cache warm ÷ plain, one package', ratio(await eslint('packages/p20', true), await eslint('packages/p20', false)));
+  row(`eslint --cache warm ÷ plain, all ${PACKAGES} packages`, ratio(await eslint('packages', true), await eslint('packages', false)));
 }
 
-const rows = [];
-const row = (name, value, target) => {
-  rows.push({ name, value, target });
-  process.stderr.write(`${name}: ${value}${target ? ` (target ${target})` : ''}\n`);
-};
-
-const leaf = [];
-const core = [];
-const gate = [];
-const loopWall = [];
-const directWall = [];
-for (let i = 0; i < RUNS; i++) {
-  const leafDir = demo('cli');
-  let env;
-  leaf.push(time(() => (env = harness(['loop', '--cwd', leafDir]))));
-  loopWall.push(leaf.at(-1));
-  directWall.push(await direct(leafDir, env.result.run_id));
-  core.push(time(() => harness(['loop', '--cwd', demo('core')])));
-  gate.push(time(() => harness(['gate', '--cwd', leafDir])));
+if (section('scope')) {
+  // Scope resolution alone (`harness scope`: git diff, path_map, expansion) with 10 changed files a package.
+  const times = [];
+  for (const n of SCOPE_SIZES) {
+    const dir = tempDir();
+    skeleton(dir, { packages: n, files: 10 });
+    for (let p = 0; p < n; p++) for (let f = 0; f < 10; f++) appendFileSync(join(dir, `packages/p${String(p).padStart(p >= 100 ? 3 : 2, '0')}/src/f${f}.ts`), '// changed\n');
+    let env;
+    const ms = await medianOf(RUNS, () => {
+      const r = harness(['scope', '--cwd', dir]);
+      env = r.env;
+      return r.ms;
+    });
+    const files = env.result.scope.changed_files.length + (env.result.scope.omitted_changed_files ?? 0);
+    times.push({ n, ms, inside: env.duration_ms });
+    row(`harness scope: ${n} packages, ${files} changed files (s; wall / inside the harness)`, `${seconds(ms)} / ${seconds(env.duration_ms)}`, n >= 1000 ? '≤ 1' : '');
+  }
+  if (times.length > 1) {
+    const [a, b] = [times[0], times.at(-1)];
+    row(`scope growth ${a.n} → ${b.n} packages (time ratio; ${b.n / a.n}× = linear)`, ratio(b.inside, a.inside));
+  }
 }
-row('loop after a leaf edit ÷ gate', (median(leaf) / median(gate)).toFixed(2), '≤ 0.20');
-row('loop after a core edit ÷ gate', (median(core) / median(gate)).toFixed(2), '');
-row('loop ÷ the same tool invocations run directly', (median(loopWall) / median(directWall)).toFixed(2), '≤ 1.10');
-row('gate on the demo (s)', seconds(median(gate)), '');
-row('loop after a leaf edit (s)', seconds(median(leaf)), '');
 
-const dir = demo('cli');
-const version = [];
-const scope = [];
-for (let i = 0; i < Math.max(RUNS, 5); i++) {
-  version.push(time(() => spawnSync(process.execPath, [BIN, '--version'])));
-  scope.push(time(() => spawnSync(process.execPath, [BIN, 'scope', '--cwd', dir])));
-}
-row('cold start: harness --version (s)', seconds(median(version)), '≤ 0.25');
-row('cold start: harness scope (s)', seconds(median(scope)), '≤ 0.50');
-
-// mutate: a ~20-line diff in a package of GEN_FILES generated modules (real branching code, real tests).
-const GEN_FILES = Number(process.env.BENCH_GEN_FILES ?? 12);
-function genModule(i) {
-  const branches = Array.from({ length: 6 }, (_, k) => `  if (x > ${k * 3 + i}) return x * ${k + 2} - ${k};`).join('\n');
-  return `export function f${i}(x: number): number {\n${branches}\n  return x === 0 ? ${i} : -x;\n}\n`;
-}
-function mutateWorkspace() {
+if (section('start')) {
   const dir = demo('cli');
-  mkdirSync(join(dir, 'packages/cli/src/gen'));
-  for (let i = 0; i < GEN_FILES; i++) writeFileSync(join(dir, `packages/cli/src/gen/f${i}.ts`), genModule(i));
-  const imports = Array.from({ length: GEN_FILES }, (_, i) => `import { f${i} } from '../src/gen/f${i}';`).join('\n');
-  const checks = Array.from({ length: GEN_FILES }, (_, i) => `  for (let x = -2; x < 24; x++) expect(f${i}(x)).toMatchSnapshot();`).join('\n');
-  writeFileSync(join(dir, 'packages/cli/test/gen.test.ts'), `import { expect, it } from 'vitest';\n${imports}\n\nit('gen', () => {\n${checks}\n});\n`);
-  // Record the snapshots and commit: the package exists before the change.
-  spawnSync(process.execPath, [join(dir, 'node_modules/vitest/vitest.mjs'), 'run', '-u'], { cwd: join(dir, 'packages/cli'), stdio: 'ignore' });
-  spawnSync('git', ['add', '-A'], { cwd: dir });
-  spawnSync('git', ['commit', '-qm', 'gen'], { cwd: dir });
-  // The ~20-line change: two new functions and a strong test.
-  appendFileSync(join(dir, 'packages/cli/src/args.ts'), `\n${genModule(90).replace('f90', 'g1')}\n${genModule(91).replace('f91', 'g2')}`);
-  appendFileSync(join(dir, 'packages/cli/test/args.test.ts'), "\nimport { g1, g2 } from '../src/args';\n\nit('g', () => {\n  for (let x = -2; x < 120; x++) expect([g1(x), g2(x)]).toMatchSnapshot();\n});\n");
-  spawnSync(process.execPath, [join(dir, 'node_modules/vitest/vitest.mjs'), 'run', '-u'], { cwd: join(dir, 'packages/cli'), stdio: 'ignore' });
-  return dir;
+  const version = await medianOf(Math.max(RUNS, 5), () => harness(['--version']).ms);
+  const scope = await medianOf(Math.max(RUNS, 5), () => harness(['scope', '--cwd', dir]).ms);
+  row('cold start: harness --version (s)', seconds(version), '≤ 0.25');
+  row('cold start: harness scope (s)', seconds(scope), '≤ 0.50');
 }
-const child = fileURLToPath(new URL('../dist/mutate/stryker-child.js', import.meta.url));
-function rawStryker(cwd, options) {
-  const file = join(cwd, '..', '..', '.bench-stryker.json');
-  writeFileSync(file, JSON.stringify({ ...options, reporters: [], plugins: options.plugins.slice(0, 1), jsonReporter: undefined }));
-  return time(() => spawnSync(process.execPath, [child, file, `${file}.out`], { cwd, stdio: 'ignore' }));
-}
-const mdir = mutateWorkspace();
-let menv;
-const mutateMs = time(() => (menv = harness(['mutate', '--cwd', mdir])));
-const runDir = join(mdir, '.harness/runs', menv.result.run_id);
-const options = JSON.parse(readFileSync(join(runDir, readdirSync(runDir).find((f) => /^stryker-\d+\.options\.json$/.test(f))), 'utf8'));
-const cliDir = join(mdir, 'packages/cli');
-const sameRanges = rawStryker(cliDir, options);
-const wholePackage = rawStryker(cliDir, { ...options, mutate: ['src/**/*.ts'] });
-const tested = JSON.parse(readFileSync(join(runDir, 'mutants.json'), 'utf8')).length;
-row(`mutate on a ~20-line diff ÷ Stryker on the whole package (${GEN_FILES + 2} files)`, (mutateMs / wholePackage).toFixed(2), '≤ 0.10');
-row('mutate ÷ raw Stryker on the same ranges', (mutateMs / sameRanges).toFixed(2), '≤ 1.20');
-row(`mutate, ${tested} mutants (s); ok=${menv.ok}`, seconds(mutateMs), '');
-row('Stryker on the whole package (s)', seconds(wholePackage), '');
 
-for (const t of temps) rmSync(t, { recursive: true, force: true });
+if (section('mutate')) for (const r of await mutateRows(demo, Number(process.env.BENCH_MUTATE_RUNS ?? RUNS))) row(...r);
 
-const table = [
-  '| measure | value | target |',
-  '|---|---|---|',
-  ...rows.map((r) => `| ${r.name} | ${r.value} | ${r.target} |`),
-].join('\n');
+row('peak RSS of the harness process over all runs above (MB)', peakRssMb());
+cleanup();
+
+const table = ['| measure | value | target |', '|---|---|---|', ...rows.map((r) => `| ${r.name} | ${r.value} | ${r.target} |`)].join('\n');
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
-writeFileSync(
-  new URL('./RESULTS.md', import.meta.url),
-  `# Benchmark results\n\nLoop and start-up rows: medians of ${RUNS} runs; mutate rows: one run. Measured side by side in one run of \`npm run bench\` on ${machine}, ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n`,
-);
+const header = `# Benchmark results\n\nMedians of ${RUNS} runs, measured side by side in one run of \`npm run bench\` on ${machine}, ${new Date().toISOString().slice(0, 10)}.`;
+if (ONLY === null) writeFileSync(new URL('./RESULTS.md', import.meta.url), `${header}\n\n${table}\n`);
 process.stdout.write(`${table}\n`);

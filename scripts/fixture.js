@@ -92,11 +92,20 @@ export function materialize(name, dest) {
     recursive: true,
     filter: (from) => path.basename(from) !== 'node_modules',
   });
+  linkModules(dest);
+  return dest;
+}
+
+/**
+ * Build dest/node_modules for a workspace already written in dest (the harness's own modules, plus
+ * the workspace's packages).
+ * @param {string} dest
+ */
+export function linkModules(dest) {
   const destModules = path.join(dest, 'node_modules');
   fs.mkdirSync(destModules, { recursive: true });
   linkHarnessModules(destModules);
   linkWorkspacePackages(dest, destModules);
-  return dest;
 }
 
 /**

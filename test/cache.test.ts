@@ -1,9 +1,11 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { append, check, harness, harnessAsync, leafEdit, workspace, write } from './helpers.js';
+import { append, check, commitAll, GUARDS, harness, harnessAsync, leafEdit, workspace, write } from './helpers.js';
 
 const CLI = ['lint:cli', 'typecheck:cli', 'test:cli'];
+// In-process guards are cached too: their key is every file, the merge-base and the scopes they cover.
+const ALL = [...CLI, ...GUARDS].sort();
 const cachedIds = (run: ReturnType<typeof harness>) => (run.env.result.checks ?? []).filter((c) => c.cached).map((c) => c.id).sort();
 
 describe('result cache', () => {
@@ -15,14 +17,14 @@ describe('result cache', () => {
     expect(cachedIds(first)).toEqual([]);
     const second = harness(['loop', '--cwd', dir]);
     expect(second.code).toBe(0);
-    expect(cachedIds(second)).toEqual([...CLI].sort());
+    expect(cachedIds(second)).toEqual(ALL);
     expect(harness(['loop', '--cwd', dir, '--no-cache']).env.result.checks!.some((c) => c.cached)).toBe(false);
     expect(harness(['gate', '--cwd', dir, '--only', CLI.join(',')]).env.result.checks!.some((c) => c.cached)).toBe(false);
     expect(cachedIds(harness(['gate', '--cwd', dir, '--only', CLI.join(','), '--cache']))).toEqual([...CLI].sort());
 
     append(dir, 'packages/core/src/numbers.ts', '\nexport const touched = 1;\n');
     const dep = harness(['loop', '--cwd', dir, '--only', CLI.join(',')]);
-    expect(cachedIds(dep)).toEqual(['lint:cli']); // core is cli's dependency: typecheck and test run again
+    expect(cachedIds(dep)).toEqual([]); // core is cli's dependency: lint (type-aware rules), typecheck and test run again
 
     append(dir, 'package-lock.json', '\n');
     expect(cachedIds(harness(['loop', '--cwd', dir, '--only', CLI.join(',')]))).toEqual([]);
@@ -33,10 +35,30 @@ describe('result cache', () => {
     mkdirSync(join(dir, 'shared'));
     write(dir, 'shared/depth.ts', 'export const DEPTH = 3;\n');
     leafEdit(dir);
-    harness(['loop', '--cwd', dir]);
+    harness(['loop', '--cwd', dir, '--only', CLI.join(',')]);
     expect(cachedIds(harness(['loop', '--cwd', dir, '--only', CLI.join(',')]))).toEqual([...CLI].sort());
     write(dir, 'shared/depth.ts', 'export const DEPTH = 4;\n');
     expect(cachedIds(harness(['loop', '--cwd', dir, '--only', CLI.join(',')]))).toEqual([]);
+  });
+
+  it('a typecheck pass is not reused by a run that plans other typechecks (it leaves their diagnostics to them)', () => {
+    const dir = workspace();
+    leafEdit(dir);
+    harness(['loop', '--cwd', dir, '--only', 'typecheck:cli,typecheck:core']);
+    expect(cachedIds(harness(['loop', '--cwd', dir, '--only', 'typecheck:cli']))).toEqual([]);
+    expect(cachedIds(harness(['loop', '--cwd', dir, '--only', 'typecheck:cli']))).toEqual(['typecheck:cli']);
+  });
+
+  it('a guard pass is reused only for the same merge-base and the same scopes', () => {
+    const dir = workspace();
+    leafEdit(dir);
+    harness(['loop', '--cwd', dir]); // graph over the expanded scopes: cli
+    expect(cachedIds(harness(['loop', '--cwd', dir]))).toContain('graph');
+    expect(cachedIds(harness(['loop', '--cwd', dir, '--only', 'graph']))).toEqual([]); // --only: every scope
+    expect(cachedIds(harness(['loop', '--cwd', dir, '--only', 'graph']))).toEqual(['graph']);
+    commitAll(dir); // a new merge-base: nothing changed since it
+    write(dir, 'packages/cli/src/extra.ts', 'export const extra = 1;\n');
+    expect(cachedIds(harness(['loop', '--cwd', dir, '--only', 'graph']))).toEqual([]);
   });
 
   it('failures are never cached', () => {
@@ -57,7 +79,7 @@ describe('result cache', () => {
     const cacheDir = join(dir, '.harness/cache');
     const entries = readdirSync(cacheDir);
     expect(entries.filter((n) => n.endsWith('.tmp'))).toEqual([]);
-    for (const n of entries) expect(JSON.parse(readFileSync(join(cacheDir, n), 'utf8'))).toHaveProperty('id');
-    expect(cachedIds(harness(['loop', '--cwd', dir]))).toEqual([...CLI].sort());
+    for (const n of entries.filter((e) => e.endsWith('.json'))) expect(JSON.parse(readFileSync(join(cacheDir, n), 'utf8'))).toHaveProperty('id');
+    expect(cachedIds(harness(['loop', '--cwd', dir]))).toEqual(ALL);
   });
 });

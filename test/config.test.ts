@@ -1,10 +1,10 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deriveRawConfig, pnpmWorkspaceGlobs } from '../src/config/workspace.js';
 import { findCycle, normalisePrefix, validateConfig } from '../src/config/validate.js';
 import { HarnessError } from '../src/errors.js';
-import { append, commitAll, harness, tempDir, workspace, write } from './helpers.js';
+import { append, commitAll, git, harness, tempDir, workspace, write } from './helpers.js';
 
 const base = {
   scope: {
@@ -168,5 +168,24 @@ describe('workspace globs as real repos write them', () => {
     expect(globToRegExp('packages/{core,math}').test('packages/math')).toBe(true);
     expect(globToRegExp('packages/{core,math}').test('packages/text')).toBe(false);
     expect(globToRegExp('odd/{brace').test('odd/{brace')).toBe(true);
+  });
+});
+
+describe('the parsed config is cached by its text', () => {
+  it('a second call reuses the validated config; any edit is parsed and validated again; nothing shows in git', () => {
+    const dir = workspace();
+    const cacheFiles = () => readdirSync(join(dir, '.harness/cache/config'));
+    expect(harness(['scope', '--cwd', dir]).env.ok).toBe(true);
+    expect(cacheFiles()).toHaveLength(1);
+    const again = harness(['scope', '--cwd', dir]);
+    expect(again.env.ok).toBe(true);
+    expect(cacheFiles()).toHaveLength(1);
+    expect(git(dir, 'status', '--porcelain', '--untracked-files=all')).toBe('');
+
+    append(dir, 'harness.toml', '\n[loop]\nbudget_secs = 5\n');
+    const bad = harness(['scope', '--cwd', dir]);
+    expect(bad.code).toBe(2);
+    expect(bad.env.result.error).toMatchObject({ code: 'config', key: 'loop.budget_secs' });
+    expect(cacheFiles()).toHaveLength(1); // an invalid config is never cached
   });
 });

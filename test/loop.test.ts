@@ -39,7 +39,9 @@ describe('harness loop on the demo workspace (real eslint, tsc, vitest)', () => 
     append(dir, 'packages/cli/src/args.ts', '\nexport const depth: number = 3;\nexport function id(v: unknown) {\n  return v;\n}\n');
     write(dir, 'packages/cli/test/depth.test.ts', "import { expect, it } from 'vitest';\nimport { formatArg } from '../src/index';\n\nit('formats depth', () => {\n  expect(formatArg('depth', 3)).toEqual(['--depth', '3']);\n});\n");
     const green = harness(['loop', '--cwd', dir, '--progress']);
-    expect(green.stderr.trim().split('\n')).toHaveLength(8);
+    const lines = green.stderr.trim().split('\n');
+    expect(lines).toHaveLength(9); // the budget plan, then one line per check
+    expect(lines[0]).toMatch(/^harness loop: 8 checks, expected \d+\.\ds of the 180s budget$/);
     expect(green.stderr).toMatch(/^harness loop: \[8\/8\] pass \S+ \(\d+\.\ds\)$/m);
     expect(green.code).toBe(0);
     expect(green.env.result.summary).toMatchObject({ total: 8, passed: 8 });

@@ -56,7 +56,8 @@ describe('selection', () => {
   });
 });
 
-describe('harness mutate (real Stryker + vitest)', () => {
+// Stryker runs are minutes of CPU on a busy 2-core machine: a longer limit than the suite's default.
+describe('harness mutate (real Stryker + vitest)', { timeout: 300_000 }, () => {
   it('a weak test lets mutants survive: ok:false with one detail and a re-run command per survivor', () => {
     const dir = workspace();
     append(dir, 'packages/cli/src/args.ts', DEPTH);

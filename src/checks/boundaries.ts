@@ -1,7 +1,7 @@
 import type { BoundaryRule } from '../config/types.js';
 import { workTreeFiles } from '../diff/files.js';
 import { ownerOf } from '../scope/resolve.js';
-import type { Check, CheckContext, CheckResult } from './check.js';
+import { guardInputs, type Check, type CheckContext, type CheckResult } from './check.js';
 import { isCode, Resolver, type Target } from './imports.js';
 
 /** Does a target hit one of the rule's forbidden package names / path prefixes? Returns the entry. */
@@ -64,6 +64,7 @@ export function boundariesCheck(scopeList: readonly string[]): Check {
     id: 'boundaries',
     cost: 1,
     inProcess: true,
+    cacheInputs: guardInputs(scopeList),
     async run(ctx: CheckContext): Promise<CheckResult> {
       const rules = ctx.config.boundaries.rules.filter((r) => scopeList.includes(r.scope));
       if (rules.length === 0) return { status: 'pass', details: [] };

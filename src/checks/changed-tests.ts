@@ -1,6 +1,6 @@
 import { classifier } from '../scope/classify.js';
 import { ownerOf } from '../scope/resolve.js';
-import { noDiff, type Check, type CheckContext, type CheckResult } from './check.js';
+import { guardInputs, noDiff, type Check, type CheckContext, type CheckResult } from './check.js';
 import { isCode } from './imports.js';
 
 /**
@@ -14,6 +14,7 @@ export function changedTestsCheck(): Check {
     id: 'changed_tests',
     cost: 0.5,
     inProcess: true,
+    cacheInputs: guardInputs([]),
     async run(ctx: CheckContext): Promise<CheckResult> {
       const diff = await ctx.diff();
       if (diff === null) return noDiff(ctx.scope);

@@ -43,8 +43,8 @@ export interface Check {
   cost: number;
   /** True for checks computed inside the harness process (no child process, no core of their own). */
   inProcess?: boolean;
-  /** What a passing result depends on, for the result cache; absent = never cached. */
-  cacheInputs?: (config: Config) => CacheInputs;
+  /** What a passing result depends on, for the result cache (given the ids planned in the run); absent = never cached. */
+  cacheInputs?: (config: Config, planned: ReadonlySet<string>) => CacheInputs;
   run(ctx: CheckContext): Promise<CheckResult>;
 }
 
@@ -58,4 +58,9 @@ export function toolError(tool: string, res: ExecResult, why: string): CheckResu
   const tail = res.tail.trim().split('\n').filter(Boolean).slice(-3).join(' | ');
   const how = res.spawnError ?? (res.signal ? `killed by ${res.signal}` : `exit code ${res.code}`);
   return { status: 'error', details: [`${tool} ${why} (${how})${tail ? `: ${tail}` : ''}`] };
+}
+
+/** Cache inputs of an in-process guard over `scopeList`: every file, the diff, and the scopes it covers. */
+export function guardInputs(scopeList: readonly string[]): () => CacheInputs {
+  return () => ({ prefixes: [''], tools: [], diff: true, variant: [...scopeList].sort().join(',') });
 }

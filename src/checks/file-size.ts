@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { matcher } from '../util/glob.js';
 import { isCode } from './imports.js';
-import { noDiff, type Check, type CheckContext, type CheckResult } from './check.js';
+import { guardInputs, noDiff, type Check, type CheckContext, type CheckResult } from './check.js';
 
 /** Lines of a file (a NUL byte does not make code uncountable), or null for a missing file. */
 function lineCount(abs: string): number | null {
@@ -26,6 +26,7 @@ export function fileSizeCheck(): Check {
     id: 'file_size',
     cost: 0.5,
     inProcess: true,
+    cacheInputs: guardInputs([]),
     async run(ctx: CheckContext): Promise<CheckResult> {
       if (ctx.scope.merge_base === null) return noDiff(ctx.scope);
       const max = ctx.config.limits.max_file_lines;

@@ -2,7 +2,7 @@ import type { Config } from '../config/types.js';
 import { workTreeFiles } from '../diff/files.js';
 import { classifier } from '../scope/classify.js';
 import { ownerOf } from '../scope/resolve.js';
-import type { Check, CheckContext, CheckResult } from './check.js';
+import { guardInputs, type Check, type CheckContext, type CheckResult } from './check.js';
 import { isCode, Resolver } from './imports.js';
 
 /** Scopes reachable from `from` over the given edge tables (transitively). */
@@ -41,6 +41,7 @@ export function graphCheck(scopeList: readonly string[]): Check {
     id: 'graph',
     cost: 1,
     inProcess: true,
+    cacheInputs: guardInputs(scopeList),
     async run(ctx: CheckContext): Promise<CheckResult> {
       const { config } = ctx;
       const { isTest } = classifier(config);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { nestedPrefixes, prefixesOf } from '../scope/resolve.js';
+import { dependencyClosure, nestedPrefixes, prefixesOf } from '../scope/resolve.js';
 import { toolError, type Check, type CheckContext, type CheckResult } from './check.js';
 import { repoPath, toolArgv } from './tools.js';
 
@@ -14,7 +14,8 @@ export function lintCheck(scope: string): Check {
   return {
     id: `lint:${scope}`,
     cost: 2,
-    cacheInputs: (config) => ({ prefixes: prefixesOf(config, scope), tool: 'eslint' }),
+    // Type-aware and cross-file rules read what the scope imports: its (test) dependencies are inputs too.
+    cacheInputs: (config) => ({ prefixes: dependencyClosure(config, scope, true).flatMap((s) => prefixesOf(config, s)), tools: ['eslint'], ignored: true }),
     async run(ctx: CheckContext): Promise<CheckResult> {
       const dirs = prefixesOf(ctx.config, scope).map((p) => join(ctx.root, p));
       const tool = toolArgv(ctx.root, dirs[0]!, 'eslint', 'eslint');

@@ -1,7 +1,7 @@
 import type { FileDiff } from '../diff/lines.js';
 import { classifier } from '../scope/classify.js';
 import { matcher } from '../util/glob.js';
-import { noDiff, type Check, type CheckContext, type CheckResult } from './check.js';
+import { guardInputs, noDiff, type Check, type CheckContext, type CheckResult } from './check.js';
 
 /** TypeScript reads its pragmas case-insensitively (`// @TS-NOCHECK` works), so these match any case. */
 const EVERYWHERE = [
@@ -57,6 +57,7 @@ export function suppressionsCheck(): Check {
     id: 'suppressions',
     cost: 0.5,
     inProcess: true,
+    cacheInputs: guardInputs([]),
     async run(ctx: CheckContext): Promise<CheckResult> {
       const diff = await ctx.diff();
       if (diff === null) return noDiff(ctx.scope);

@@ -50,7 +50,7 @@ export function testCheck(scope: string): Check {
   return {
     id: `test:${scope}`,
     cost: 4,
-    cacheInputs: (config) => ({ prefixes: dependencyClosure(config, scope, true).flatMap((s) => prefixesOf(config, s)), tool: 'vitest' }),
+    cacheInputs: (config) => ({ prefixes: dependencyClosure(config, scope, true).flatMap((s) => prefixesOf(config, s)), tools: ['vitest'], ignored: true }),
     async run(ctx: CheckContext): Promise<CheckResult> {
       const dirs = prefixesOf(ctx.config, scope).map((p) => join(ctx.root, p));
       const tool = toolArgv(ctx.root, dirs[0]!, 'vitest', 'vitest');

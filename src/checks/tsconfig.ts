@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { loadTs } from './imports.js';
 import { nearest } from './tools.js';
@@ -7,25 +6,20 @@ export interface Project {
   /** Absolute path of the tsconfig. */
   tsconfig: string;
   files: Set<string>;
-  /** Extra tsc arguments this project needs (buildinfo kept out of the work tree). */
-  args: string[];
+  /** False when the tsconfig says `incremental: false`: then no buildinfo is kept for it. */
+  incremental: boolean;
 }
 
-function parse(root: string, tsconfig: string): { project: Project; references: string[] } {
+function parse(tsconfig: string): { project: Project; references: string[] } {
   const ts = loadTs();
   const read = ts.readConfigFile(tsconfig, (p) => ts.sys.readFile(p));
   const parsed = ts.parseJsonConfigFileContent(read.config ?? {}, ts.sys, dirname(tsconfig), undefined, tsconfig);
-  const args: string[] = [];
-  if (parsed.options.incremental || parsed.options.composite) {
-    // tsc --noEmit still writes .tsbuildinfo next to the config: keep it under .harness/, never in the tree.
-    const id = createHash('sha256').update(tsconfig).digest('hex').slice(0, 16);
-    args.push('--tsBuildInfoFile', join(root, '.harness', 'tsbuildinfo', `${id}.tsbuildinfo`));
-  }
   const references = (parsed.projectReferences ?? []).map((r) => {
     const p = resolve(dirname(tsconfig), r.path);
     return p.endsWith('.json') ? p : join(p, 'tsconfig.json');
   });
-  return { project: { tsconfig, files: new Set(parsed.fileNames.map((f) => resolve(f))), args }, references };
+  const incremental = parsed.options.incremental !== false || parsed.options.composite === true;
+  return { project: { tsconfig, files: new Set(parsed.fileNames.map((f) => resolve(f))), incremental }, references };
 }
 
 /**
@@ -50,7 +44,7 @@ export function projectsFor(root: string, dirs: readonly string[], scopeFiles: r
       const next = queue.shift()!;
       if (seen.has(next)) continue;
       seen.add(next);
-      const { project, references } = parse(root, next);
+      const { project, references } = parse(next);
       if (covers(project)) {
         projects.set(project.tsconfig, project);
         found = true;

@@ -104,7 +104,7 @@ export async function checkVerb(verb: Verb | 'mutate', opts: VerbOptions, interr
       : plan(verb, config, scope, opts.only ?? null);
   const noChange = verb === 'loop' && !opts.only && checks.length === 0;
   const run = createRunDir(root);
-  const reports = await runChecks(checks, {
+  const { reports, plan: budget } = await runChecks(checks, {
     root,
     runDir: run.dir,
     runDirRel: relative(root, run.dir).split('\\').join('/'),
@@ -115,10 +115,13 @@ export async function checkVerb(verb: Verb | 'mutate', opts: VerbOptions, interr
     interrupt,
     // loop reuses passing results unless --no-cache; gate only with --cache; mutate never.
     cache: (verb === 'loop' ? opts.cache !== false : verb === 'gate' && opts.cache === true) ? new ResultCache(root, config, HARNESS_VERSION) : null,
+    onPlan: progress
+      ? (p) => progress(`${checks.length} checks, expected ${(p.expected_ms / 1000).toFixed(1)}s of the ${p.budget_ms / 1000}s budget${p.expected_deferred ? `; ${p.expected_deferred} expected to be deferred` : ''}`)
+      : undefined,
     onDone: progress ? (r, i, n) => progress(`[${i}/${n}] ${r.status} ${r.id} (${(r.duration_ms / 1000).toFixed(1)}s)`) : undefined,
   });
   const next = nextActions(verb, commandPrefix(opts), reports, { noChange, only: opts.only !== undefined });
-  return checksEnvelope(verb, scope, reports, config.output, { id: run.id, next, started });
+  return checksEnvelope(verb, scope, reports, config.output, { id: run.id, next, started, budget });
 }
 
 export async function initVerb(opts: GlobalOptions & { force?: boolean; dryRun?: boolean }, started: number): Promise<Envelope> {

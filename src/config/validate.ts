@@ -1,4 +1,5 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ErrorObject } from 'ajv';
 import { HarnessError } from '../errors.js';
 import { configSchema } from './schema.js';
 import { DEFAULTS, DEFAULT_GLOBAL, DEFAULT_TEST_GLOBS, VERBS, type Config, type Verb } from './types.js';
@@ -45,13 +46,20 @@ export function normalisePrefix(raw: string): string | null {
   return `${p}/`;
 }
 
-let compiled: ReturnType<Ajv['compile']> | undefined;
+let compiled: ReturnType<AjvClass['compile']> | undefined;
 
-/** Validate a parsed harness.toml (or a derived default) and resolve it into a Config. */
-export function validateConfig(raw: Raw, source: string | null): Config {
+/**
+ * Validate a parsed harness.toml (or a derived default) and resolve it into a Config. `schemaChecked`:
+ * this very object passed the schema before (the config cache), so ajv (~150 ms to load and compile)
+ * is skipped; the semantic checks below always run.
+ */
+export function validateConfig(raw: Raw, source: string | null, schemaChecked = false): Config {
   origin = source ?? 'config derived from the workspace manifests (no harness.toml)';
-  compiled ??= new Ajv({ allErrors: false, strict: true }).compile(configSchema);
-  if (!compiled(raw)) schemaError(compiled.errors![0]!);
+  if (!schemaChecked) {
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    compiled ??= new Ajv({ allErrors: false, strict: true }).compile(configSchema);
+    if (!compiled(raw)) schemaError(compiled.errors![0]!);
+  }
 
   const scope = (raw.scope ?? {}) as Raw;
   const pathMap = new Map<string, string>();

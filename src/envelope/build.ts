@@ -1,4 +1,5 @@
 import type { Scope } from '../scope/resolve.js';
+import type { BudgetPlan } from '../run/durations.js';
 
 export type Status = 'pass' | 'fail' | 'error' | 'deferred' | 'skipped';
 
@@ -40,6 +41,8 @@ export interface Envelope {
     summary?: Record<'total' | 'passed' | 'failed' | 'errors' | 'deferred' | 'skipped' | 'omitted_checks', number>;
     error?: ErrorInfo;
     run_id?: string;
+    /** loop: what the budget was expected to allow before any check started. */
+    budget?: BudgetPlan;
     init?: { path: string; written: boolean; scopes: number; test_edges: number; config: string | null };
   };
   next_actions: NextAction[];
@@ -102,7 +105,7 @@ export function checksEnvelope(
   scope: Scope,
   reports: readonly CheckReport[],
   limits: Limits,
-  run: { id: string; next: NextAction[]; started: number },
+  run: { id: string; next: NextAction[]; started: number; budget?: BudgetPlan | null },
 ): Envelope {
   const bounded = boundChecks(reports, limits);
   return {
@@ -114,6 +117,7 @@ export function checksEnvelope(
       checks: bounded,
       summary: summarise(reports, reports.length - bounded.length),
       run_id: run.id,
+      ...(run.budget ? { budget: run.budget } : {}),
     },
     next_actions: run.next,
     duration_ms: Math.round(performance.now() - run.started),

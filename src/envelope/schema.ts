@@ -74,6 +74,12 @@ export const envelopeSchema = {
           },
         },
         run_id: { type: 'string' },
+        budget: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['budget_ms', 'expected_ms', 'expected_deferred'],
+          properties: { budget_ms: count, expected_ms: count, expected_deferred: count },
+        },
         init: {
           type: 'object',
           additionalProperties: false,

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/types.js';
 import { workTreeFiles } from '../diff/files.js';
+import { Git } from '../diff/git.js';
 import { ownerOf } from '../scope/resolve.js';
 import { matcher } from '../util/glob.js';
 
@@ -11,19 +12,50 @@ const MAX_ENTRIES = 2000;
 export interface CacheInputs {
   /** Repo-relative directory prefixes whose files the check reads ('' = everything). */
   prefixes: string[];
-  /** The package of the tool it runs, whose version is part of the key. */
-  tool: string;
+  /** The packages of the tools it may run, whose versions are part of the key. */
+  tools: string[];
+  /** The check reads the diff against the merge-base: the merge-base commit is part of the key. */
+  diff?: boolean;
+  /** Anything else the result depends on (e.g. the scopes a guard covers). */
+  variant?: string;
+  /** The tool may read git-ignored files under its prefixes (generated code, built .d.ts): hash them too. */
+  ignored?: boolean;
+}
+
+/** Git-ignored files (not node_modules/ or .harness/), walking the directories git reports collapsed. */
+async function ignoredFiles(root: string): Promise<string[]> {
+  const skip = (rel: string) => rel.startsWith('.harness/') || rel.split('/').includes('node_modules');
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+      const child = `${rel}${e.name}`;
+      if (skip(`${child}/`)) continue;
+      if (e.isDirectory()) walk(`${child}/`);
+      else out.push(child);
+    }
+  };
+  const listed = Git.splitZ(await new Git(root).raw(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory']));
+  for (const rel of listed) {
+    if (skip(rel)) continue;
+    if (rel.endsWith('/')) walk(rel);
+    else out.push(rel);
+  }
+  return out.sort();
 }
 
 /**
  * Results of passing checks, keyed by a hash of everything they read: their scopes' files (and their
- * dependencies'), files no scope owns, the global files (lockfiles, root configs, harness.toml), the tool's and harness's
- * versions. Failures are never stored. Entries are written atomically (temp file + rename), so
- * concurrent runs never see a torn entry; the directory is pruned to the newest MAX_ENTRIES.
+ * dependencies'), files no scope owns, the global files (lockfiles, root configs, harness.toml), the
+ * tools', Node's and harness's versions. Failures are never stored. One instance is one snapshot of
+ * the work tree (files listed and hashed once); `fresh()` takes a new one, so a pass is stored only
+ * when its key is the same after the run as before it (no edit landed while it ran). Entries are
+ * written atomically (temp file + rename), so concurrent runs never see a torn entry; the directory
+ * is pruned to the newest MAX_ENTRIES.
  */
 export class ResultCache {
   private files: Promise<string[]> | undefined;
-  private readonly hashes = new Map<string, string>();
+  private ignored: Promise<string[]> | undefined;
+  private readonly hashes = new Map<string, string | null>();
 
   constructor(
     private readonly root: string,
@@ -31,14 +63,29 @@ export class ResultCache {
     private readonly harnessVersion: string,
   ) {}
 
+  /** A new snapshot of the same repository. */
+  fresh(): ResultCache {
+    return new ResultCache(this.root, this.config, this.harnessVersion);
+  }
+
   private dir(): string {
     return join(this.root, '.harness', 'cache');
   }
 
-  private hashFile(path: string): string {
+  /**
+   * A file's content hash (a symlink: its target text and the content it reaches; a vanished file: a
+   * marker); null when it cannot be known (unreadable, a link to a directory): then nothing is cached.
+   */
+  private hashFile(path: string): string | null {
     let h = this.hashes.get(path);
     if (h === undefined) {
-      h = createHash('sha1').update(readFileSync(join(this.root, path))).digest('hex');
+      const abs = join(this.root, path);
+      try {
+        const link = lstatSync(abs).isSymbolicLink() ? `link:${readlinkSync(abs)}\0` : '';
+        h = statSync(abs).isFile() ? createHash('sha1').update(link).update(readFileSync(abs)).digest('hex') : null;
+      } catch (e) {
+        h = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'deleted' : null;
+      }
       this.hashes.set(path, h);
     }
     return h;
@@ -52,16 +99,25 @@ export class ResultCache {
     }
   }
 
-  async key(id: string, inputs: CacheInputs): Promise<string> {
+  /** The key of a check's result, or null when an input cannot be read (then it is not cached: run it). */
+  async key(id: string, inputs: CacheInputs, mergeBase: string | null): Promise<string | null> {
+    if (inputs.diff && mergeBase === null) return null;
     this.files ??= workTreeFiles(this.root);
     const isGlobal = matcher(this.config.scope.global);
-    const all = await this.files;
+    if (inputs.ignored) this.ignored ??= ignoredFiles(this.root);
+    const ignored = inputs.ignored ? (await this.ignored!).filter((f) => inputs.prefixes.some((p) => f.startsWith(p))) : [];
+    const all = [...(await this.files), ...ignored];
     // Files no scope owns can be imported by any scope: they are everyone's input.
     const unowned = (f: string) => ownerOf(f, this.config.scope.path_map) === null;
     const mine = all.filter((f) => isGlobal(f) || unowned(f) || inputs.prefixes.some((p) => f.startsWith(p)));
-    const h = createHash('sha256').update(`${id}\0${this.harnessVersion}\0${inputs.tool}@${this.toolVersion(inputs.tool)}\0`);
+    const tools = inputs.tools.map((t) => `${t}@${this.toolVersion(t)}`).join(',');
+    const h = createHash('sha256').update(`${id}\0${this.harnessVersion}\0${process.version}\0${tools}\0${inputs.diff ? mergeBase : ''}\0${inputs.variant ?? ''}\0`);
     if (this.config.source && existsSync(this.config.source)) h.update(readFileSync(this.config.source));
-    for (const f of mine) h.update(`${f}\0${this.hashFile(f)}\0`);
+    for (const f of mine) {
+      const fh = this.hashFile(f);
+      if (fh === null) return null;
+      h.update(`${f}\0${fh}\0`);
+    }
     return h.digest('hex');
   }
 

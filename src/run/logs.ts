@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError } from '../errors.js';
+import { harnessDir } from '../util/harness-dir.js';
 
 const KEEP_RUNS = 20;
 
@@ -15,18 +16,17 @@ function runId(): string {
  * harness never reports its logs as changes and never edits the user's ignore files. Old runs are pruned.
  */
 export function createRunDir(root: string): { id: string; dir: string } {
-  const harnessDir = join(root, '.harness');
   const id = runId();
-  const dir = join(harnessDir, 'runs', id);
+  let dir: string;
   try {
-    mkdirSync(dir, { recursive: true });
-    if (!existsSync(join(harnessDir, '.gitignore'))) writeFileSync(join(harnessDir, '.gitignore'), '*\n');
+    dir = harnessDir(root, 'runs', id);
   } catch (e) {
-    throw new HarnessError('environment', `cannot write run logs under ${harnessDir}: ${(e as Error).message}`);
+    throw new HarnessError('environment', `cannot write run logs under ${join(root, '.harness')}: ${(e as Error).message}`);
   }
-  const runs = readdirSync(join(harnessDir, 'runs')).sort();
+  const runsDir = join(root, '.harness', 'runs');
+  const runs = readdirSync(runsDir).sort();
   for (const old of runs.slice(0, Math.max(0, runs.length - KEEP_RUNS))) {
-    rmSync(join(harnessDir, 'runs', old), { recursive: true, force: true });
+    rmSync(join(runsDir, old), { recursive: true, force: true });
   }
   return { id, dir };
 }

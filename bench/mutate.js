@@ -1,0 +1,67 @@
+// The mutate rows of `npm run bench`: harness mutate on a ~20-line diff against Stryker on the whole
+// package and raw Stryker on the same ranges (the options harness used, replayed through its child).
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { harness, median, ratio, seconds, time } from './measure.js';
+
+// A package of GEN_FILES generated modules (real branching code, real tests) beside the demo's cli code.
+const GEN_FILES = Number(process.env.BENCH_GEN_FILES ?? 12);
+
+function genModule(i) {
+  const branches = Array.from({ length: 6 }, (_, k) => `  if (x > ${k * 3 + i}) return x * ${k + 2} - ${k};`).join('\n');
+  return `export function f${i}(x: number): number {\n${branches}\n  return x === 0 ? ${i} : -x;\n}\n`;
+}
+
+function mutateWorkspace(demo) {
+  const dir = demo('cli');
+  const vitest = [process.execPath, join(dir, 'node_modules/vitest/vitest.mjs'), 'run', '-u'];
+  const cwd = join(dir, 'packages/cli');
+  mkdirSync(join(cwd, 'src/gen'));
+  for (let i = 0; i < GEN_FILES; i++) writeFileSync(join(cwd, `src/gen/f${i}.ts`), genModule(i));
+  const imports = Array.from({ length: GEN_FILES }, (_, i) => `import { f${i} } from '../src/gen/f${i}';`).join('\n');
+  const checks = Array.from({ length: GEN_FILES }, (_, i) => `  for (let x = -2; x < 24; x++) expect(f${i}(x)).toMatchSnapshot();`).join('\n');
+  writeFileSync(join(cwd, 'test/gen.test.ts'), `import { expect, it } from 'vitest';\n${imports}\n\nit('gen', () => {\n${checks}\n});\n`);
+  // Record the snapshots and commit: the package exists before the change.
+  spawnSync(vitest[0], vitest.slice(1), { cwd, stdio: 'ignore' });
+  spawnSync('git', ['add', '-A'], { cwd: dir });
+  spawnSync('git', ['commit', '-qm', 'gen'], { cwd: dir });
+  // The ~20-line change: two new functions and a strong test.
+  appendFileSync(join(cwd, 'src/args.ts'), `\n${genModule(90).replace('f90', 'g1')}\n${genModule(91).replace('f91', 'g2')}`);
+  appendFileSync(join(cwd, 'test/args.test.ts'), "\nimport { g1, g2 } from '../src/args';\n\nit('g', () => {\n  for (let x = -2; x < 120; x++) expect([g1(x), g2(x)]).toMatchSnapshot();\n});\n");
+  spawnSync(vitest[0], vitest.slice(1), { cwd, stdio: 'ignore' });
+  return dir;
+}
+
+const child = fileURLToPath(new URL('../dist/mutate/stryker-child.js', import.meta.url));
+
+function rawStryker(cwd, options) {
+  const file = join(cwd, '..', '..', '.bench-stryker.json');
+  writeFileSync(file, JSON.stringify({ ...options, reporters: [], plugins: options.plugins.slice(0, 1), jsonReporter: undefined }));
+  return time(() => spawnSync(process.execPath, [child, file, `${file}.out`], { cwd, stdio: 'ignore' }));
+}
+
+export async function mutateRows(demo, runs) {
+  const m = { mutate: [], same: [], whole: [] };
+  let env;
+  let tested = 0;
+  for (let i = 0; i < runs; i++) {
+    const dir = mutateWorkspace(demo);
+    const r = harness(['mutate', '--cwd', dir]);
+    env = r.env;
+    m.mutate.push(r.ms);
+    const runDir = join(dir, '.harness/runs', env.result.run_id);
+    const options = JSON.parse(readFileSync(join(runDir, readdirSync(runDir).find((f) => /^stryker-\d+\.options\.json$/.test(f))), 'utf8'));
+    tested = JSON.parse(readFileSync(join(runDir, 'mutants.json'), 'utf8')).length;
+    const cwd = join(dir, 'packages/cli');
+    m.same.push(rawStryker(cwd, options));
+    m.whole.push(rawStryker(cwd, { ...options, mutate: ['src/**/*.ts'] }));
+  }
+  const med = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, median(v)]));
+  return [
+    [`mutate on a ~20-line diff ÷ Stryker on the whole package (${GEN_FILES + 2} files)`, ratio(med.mutate, med.whole), '≤ 0.10'],
+    ['mutate ÷ raw Stryker on the same ranges', ratio(med.mutate, med.same), '≤ 1.20'],
+    [`mutate, ${tested} mutants / Stryker whole package (s); mutate ok=${env.ok}`, `${seconds(med.mutate)} / ${seconds(med.whole)}`, ''],
+  ];
+}
