@@ -60,6 +60,12 @@ export function fakeTool(dir: string, pkg: string, bin: string, script: string, 
   chmodSync(join(pkgDir, 'bin.js'), 0o755);
 }
 
+/** The target without tsgo (@typescript/native-preview), so typecheck drives its tsc. */
+export function noTsgo(dir: string): string {
+  removeTool(dir, '@typescript/native-preview');
+  return dir;
+}
+
 /** Uninstall a tool from the target repo. */
 export function removeTool(dir: string, pkg: string): void {
   rmSync(join(dir, 'node_modules', pkg), { recursive: true, force: true });

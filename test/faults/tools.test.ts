@@ -2,7 +2,7 @@
 // Each fault is a real broken install in the temp repo (fakeTool), run for real; none may read as a pass.
 import { describe, expect, it } from 'vitest';
 import { harness, workspace, write } from '../helpers.js';
-import { ARG, expectNotOk, fakeTool, removeTool } from './support.js';
+import { ARG, expectNotOk, fakeTool, noTsgo, removeTool } from './support.js';
 
 const gate = (dir: string, id: string) => harness(['gate', '--cwd', dir, '--only', id]);
 
@@ -68,35 +68,47 @@ describe('tools', () => {
     expect(run.env.next_actions[0]!.command).toMatch(/ loop --only lint:\.$/);
   });
 
-  it('tsc missing (typescript uninstalled) → ok:false, typecheck:. error naming the package', () => {
-    const dir = workspace('single');
+  it('tsc and tsgo both missing → ok:false, typecheck:. error naming the package to install', () => {
+    const dir = noTsgo(workspace('single'));
     removeTool(dir, 'typescript');
     expect(expectNotOk(gate(dir, 'typecheck:.'), 'typecheck:.', 'error').details).toEqual([
       'typescript is not installed in . or above (install it: npm i -D typescript)',
     ]);
   });
 
-  it('tsc crashes (uncaught exception) → ok:false, typecheck:. error "failed without a parsable diagnostic"', () => {
+  it('tsgo crashes (a broken native binary) → ok:false, typecheck:. error "tsgo failed without a parsable diagnostic"', () => {
     const dir = workspace('single');
+    fakeTool(dir, '@typescript/native-preview', 'tsgo', "process.stderr.write('fatal error: unexpected signal during runtime execution\\n');\nprocess.exitCode = 2;\n");
+    expect(expectNotOk(gate(dir, 'typecheck:.'), 'typecheck:.', 'error').details[0]).toMatch(/^tsgo failed without a parsable diagnostic \(exit code 2\): fatal error/);
+  });
+
+  it('tsgo exits 0 while printing a type error → ok:false, typecheck:. error "printed errors but exited 0"', () => {
+    const dir = workspace('single');
+    fakeTool(dir, '@typescript/native-preview', 'tsgo', "console.log(\"src/index.ts(1,1): error TS2322: Type 'string' is not assignable to type 'number'.\");\n");
+    expect(expectNotOk(gate(dir, 'typecheck:.'), 'typecheck:.', 'error').details[0]).toMatch(/^tsgo printed errors but exited 0/);
+  });
+
+  it('tsc crashes (uncaught exception) → ok:false, typecheck:. error "failed without a parsable diagnostic"', () => {
+    const dir = noTsgo(workspace('single'));
     fakeTool(dir, 'typescript', 'tsc', "throw new Error('tsc: out of memory');\n");
     const c = expectNotOk(gate(dir, 'typecheck:.'), 'typecheck:.', 'error');
     expect(c.details[0]).toMatch(/^tsc failed without a parsable diagnostic \(exit code 1\): .*Node\.js v\d+/);
   });
 
   it('tsc prints unparsable output and exits 2 → ok:false, typecheck:. error "failed without a parsable diagnostic"', () => {
-    const dir = workspace('single');
+    const dir = noTsgo(workspace('single'));
     fakeTool(dir, 'typescript', 'tsc', "console.log('\\u0000\\u0001 garbage ((( not a diagnostic');\nprocess.exitCode = 2;\n");
     expect(expectNotOk(gate(dir, 'typecheck:.'), 'typecheck:.', 'error').details[0]).toMatch(/^tsc failed without a parsable diagnostic \(exit code 2\)/);
   });
 
   it('tsc exits 0 while printing a type error → ok:false, typecheck:. error "printed errors but exited 0"', () => {
-    const dir = workspace('single');
+    const dir = noTsgo(workspace('single'));
     fakeTool(dir, 'typescript', 'tsc', "console.log(\"src/index.ts(1,1): error TS2322: Type 'string' is not assignable to type 'number'.\");\n");
     expect(expectNotOk(gate(dir, 'typecheck:.'), 'typecheck:.', 'error').details[0]).toMatch(/^tsc printed errors but exited 0 \(exit code 0\)/);
   });
 
   it('tsc prints 100 MB of diagnostics → ok:false, typecheck:. fail bounded to 8 details, the envelope stays small', () => {
-    const dir = workspace('single');
+    const dir = noTsgo(workspace('single'));
     const line = "src/index.ts(1,1): error TS2322: Type 'string' is not assignable to type 'number'.\\n";
     fakeTool(
       dir,
