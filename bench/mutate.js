@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { harness, median, ratio, seconds, time } from './measure.js';
 
 // A package of GEN_FILES generated modules (real branching code, real tests) beside the demo's cli code.
-const GEN_FILES = Number(process.env.BENCH_GEN_FILES ?? 12);
+const GEN_FILES = Number(process.env.BENCH_GEN_FILES ?? 40);
 
 function genModule(i) {
   const branches = Array.from({ length: 6 }, (_, k) => `  if (x > ${k * 3 + i}) return x * ${k + 2} - ${k};`).join('\n');

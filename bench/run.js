@@ -143,6 +143,11 @@ cleanup();
 
 const table = ['| measure | value | target |', '|---|---|---|', ...rows.map((r) => `| ${r.name} | ${r.value} | ${r.target} |`)].join('\n');
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
-const header = `# Benchmark results\n\nMedians of ${RUNS} runs, measured side by side in one run of \`npm run bench\` on ${machine}, ${new Date().toISOString().slice(0, 10)}.`;
+const header = [
+  '# Benchmark results',
+  '',
+  `Medians of ${RUNS} runs, measured side by side in one run of \`npm run bench\` on ${machine}, ${new Date().toISOString().slice(0, 10)}.`,
+  `Workloads: the demo fixture (6 packages); a generated npm workspace of ${PACKAGES} packages (layered graph, 6 modules and 6 vitest files each, tsgo installed); skeleton repos of ${SCOPE_SIZES.join(' / ')} packages with 10 changed files each (scope rows); the demo's cli package with generated modules (mutate rows). "loop" is the first loop after the edit (no cache); gate runs everything with no cache.`,
+].join('\n');
 if (ONLY === null) writeFileSync(new URL('./RESULTS.md', import.meta.url), `${header}\n\n${table}\n`);
 process.stdout.write(`${table}\n`);
