@@ -187,5 +187,12 @@ describe('the parsed config is cached by its text', () => {
     expect(bad.code).toBe(2);
     expect(bad.env.result.error).toMatchObject({ code: 'config', key: 'loop.budget_secs' });
     expect(cacheFiles()).toHaveLength(1); // an invalid config is never cached
+
+    // Bounded: each distinct text adds an entry, the oldest go beyond 8.
+    for (let i = 0; i < 10; i++) {
+      write(dir, 'harness.toml', `${git(dir, 'show', 'HEAD:harness.toml')}\n[loop]\nbudget_seconds = ${i + 10}\n`);
+      expect(harness(['scope', '--cwd', dir]).env.ok).toBe(true);
+    }
+    expect(cacheFiles()).toHaveLength(8);
   });
 });

@@ -37,7 +37,7 @@ export interface CheckContext {
   ): Promise<ExecResult>;
 }
 
-/** One check of DESIGN §4: an id, a cost estimate (seconds) for cheapest-first ordering, and a run. */
+/** One check of DESIGN §4: an id, a cost estimate (seconds; the plan's guess until a duration is recorded), and a run. */
 export interface Check {
   id: string;
   cost: number;

@@ -42,7 +42,9 @@ export async function loadConfig(root: string, configOption: string | undefined)
     throw new HarnessError('config', `${file}: invalid TOML${at ? ` at line ${at.line}, column ${at.column}` : ''}: ${err.message}`);
   }
   const config = validateConfig(raw, file);
-  if (jsonSafe(raw)) store(root, cached, JSON.stringify(raw));
+  // What passed the schema is JSON-exact: ajv's number types reject inf/nan, and a TOML date fails
+  // every field (all are strings, numbers, booleans, arrays or tables), so JSON gives back the same object.
+  store(root, cached, JSON.stringify(raw));
   return config;
 }
 
@@ -55,15 +57,7 @@ function readCached(path: string): Record<string, unknown> | null {
   }
 }
 
-/** Only values JSON keeps exactly may be cached (a TOML date or inf would come back different). */
-function jsonSafe(v: unknown): boolean {
-  if (typeof v === 'string' || typeof v === 'boolean') return true;
-  if (typeof v === 'number') return Number.isFinite(v);
-  if (Array.isArray(v)) return v.every(jsonSafe);
-  if (typeof v === 'object' && v !== null && !(v instanceof Date)) return Object.values(v).every(jsonSafe);
-  return false;
-}
-
+/** Parsed configs kept (one per harness.toml text seen last). */
 const KEEP_CONFIGS = 8;
 
 function store(root: string, path: string, json: string): void {
