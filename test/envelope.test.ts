@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { boundChecks, clip, type CheckReport } from '../src/envelope/build.js';
+import { boundChecks, clip } from '../src/envelope/build.js';
+import type { CheckReport } from '../src/model.js';
 import { nextActions, shellQuote } from '../src/envelope/next-actions.js';
 import { harness, parseEnvelope, tempDir, workspace } from './helpers.js';
 import { spawnSync } from 'node:child_process';
@@ -9,7 +10,7 @@ const report = (id: string, status: CheckReport['status'], details: string[] = [
   id,
   status,
   duration_ms: 1,
-  details,
+  findings: details.map((message) => ({ path: null, message })),
   log: null,
 });
 

@@ -39,9 +39,9 @@ describe('path_map matching', () => {
     expect(expand(['a'], config)).toEqual(['a', 'b', 'c']);
     expect(expand(['c'], config)).toEqual(['a', 'b', 'c']);
     expect(expand(['d'], config)).toEqual(['d']);
-    const scope = resolveScope(config, { base: 'main', merge_base: 'x', files: ['top.ts'], fullReason: null });
+    const scope = resolveScope(config, { base: 'main', merge_base: 'x', files: ['top.ts'], full: null });
     expect(scope).toMatchObject({ mode: 'full', expanded_scopes: ['a', 'b', 'c', 'd'] });
-    expect(scope.full_reason).toContain('"top.ts"');
+    expect(scope.full).toEqual({ kind: 'unmapped', paths: ['top.ts'] });
   });
 });
 

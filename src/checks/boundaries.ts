@@ -1,8 +1,10 @@
 import type { BoundaryRule } from '../config/types.js';
 import { workTreeFiles } from '../diff/files.js';
+import type { Finding } from '../model.js';
+import { isCode } from '../scope/classify.js';
 import { ownerOf } from '../scope/resolve.js';
-import { guardInputs, type Check, type CheckContext, type CheckResult } from './check.js';
-import { isCode, Resolver, type Target } from './imports.js';
+import { Resolver, type Target } from '../tools/source.js';
+import { guard, PASS, verdict, type Check } from './check.js';
 
 /** Does a target hit one of the rule's forbidden package names / path prefixes? Returns the entry. */
 function forbidden(rule: BoundaryRule, rawSpecifier: string, target: Target, resolver: Resolver): string | null {
@@ -60,43 +62,37 @@ function chainOf(path: string, rule: BoundaryRule, resolver: Resolver, memo: Map
  * and workspace names; re-export chains; forbidden strings; non-static specifiers are findings.
  */
 export function boundariesCheck(scopeList: readonly string[]): Check {
-  return {
-    id: 'boundaries',
-    cost: 1,
-    inProcess: true,
-    cacheInputs: guardInputs(scopeList),
-    async run(ctx: CheckContext): Promise<CheckResult> {
-      const rules = ctx.config.boundaries.rules.filter((r) => scopeList.includes(r.scope));
-      if (rules.length === 0) return { status: 'pass', details: [] };
-      const files = (await workTreeFiles(ctx.root)).filter(isCode);
-      const resolver = new Resolver(ctx.root);
-      const details: string[] = [];
-      for (const rule of rules) {
-        const memo = new Map<string, string[] | null>();
-        for (const path of files.filter((f) => ownerOf(f, ctx.config.scope.path_map) === rule.scope)) {
-          const facts = resolver.scan(path);
-          for (const ref of facts.refs) {
-            const where = `${path}:${ref.line}:${ref.col}`;
-            if (ref.specifier === null) {
-              details.push(`${where} ${ref.kind} with a computed specifier: cannot verify scope ${rule.scope}'s boundaries (use a string literal)`);
-              continue;
-            }
-            const target = resolver.resolve(path, ref.specifier);
-            const hit = forbidden(rule, ref.specifier, target, resolver);
-            if (hit) {
-              details.push(`${where} ${ref.kind} '${ref.specifier}': scope ${rule.scope} forbids "${hit}"`);
-              continue;
-            }
-            const chain = target.path ? chainOf(target.path, rule, resolver, memo) : null;
-            if (chain) details.push(`${where} ${ref.kind} '${ref.specifier}' reaches a forbidden module: ${chain.join(' → ')}`);
+  return guard('boundaries', 1, scopeList, async (ctx) => {
+    const rules = ctx.config.boundaries.rules.filter((r) => scopeList.includes(r.scope));
+    if (rules.length === 0) return PASS;
+    const files = (await workTreeFiles(ctx.root)).filter(isCode);
+    const resolver = new Resolver(ctx.root);
+    const findings: Finding[] = [];
+    for (const rule of rules) {
+      const memo = new Map<string, string[] | null>();
+      for (const path of files.filter((f) => ownerOf(f, ctx.config.scope.path_map) === rule.scope)) {
+        const facts = resolver.scan(path);
+        for (const ref of facts.refs) {
+          const at = (message: string) => findings.push({ path, line: ref.line, col: ref.col, message });
+          if (ref.specifier === null) {
+            at(`${ref.kind} with a computed specifier: cannot verify scope ${rule.scope}'s boundaries (use a string literal)`);
+            continue;
           }
-          for (const s of facts.strings) {
-            const text = rule.forbid_strings.find((t) => s.text.includes(t));
-            if (text) details.push(`${path}:${s.line}:${s.col} string ${JSON.stringify(s.text.slice(0, 60))} contains "${text}", forbidden in scope ${rule.scope}`);
+          const target = resolver.resolve(path, ref.specifier);
+          const hit = forbidden(rule, ref.specifier, target, resolver);
+          if (hit) {
+            at(`${ref.kind} '${ref.specifier}': scope ${rule.scope} forbids "${hit}"`);
+            continue;
           }
+          const chain = target.path ? chainOf(target.path, rule, resolver, memo) : null;
+          if (chain) at(`${ref.kind} '${ref.specifier}' reaches a forbidden module: ${chain.join(' → ')}`);
+        }
+        for (const s of facts.strings) {
+          const text = rule.forbid_strings.find((t) => s.text.includes(t));
+          if (text) findings.push({ path, line: s.line, col: s.col, message: `string ${JSON.stringify(s.text.slice(0, 60))} contains "${text}", forbidden in scope ${rule.scope}` });
         }
       }
-      return details.length > 0 ? { status: 'fail', details } : { status: 'pass', details: [] };
-    },
-  };
+    }
+    return verdict(findings);
+  });
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Finding } from '../model.js';
+import { isCode } from '../scope/classify.js';
 import { matcher } from '../util/glob.js';
-import { isCode } from './imports.js';
-import { guardInputs, noDiff, type Check, type CheckContext, type CheckResult } from './check.js';
+import { guard, noDiff, verdict, type Check } from './check.js';
 
 /** Lines of a file (a NUL byte does not make code uncountable), or null for a missing file. */
 function lineCount(abs: string): number | null {
@@ -22,21 +23,15 @@ function lineCount(abs: string): number | null {
  * count. Lockfiles, snapshots and data files are not code: nobody can split them.
  */
 export function fileSizeCheck(): Check {
-  return {
-    id: 'file_size',
-    cost: 0.5,
-    inProcess: true,
-    cacheInputs: guardInputs([]),
-    async run(ctx: CheckContext): Promise<CheckResult> {
-      if (ctx.scope.merge_base === null) return noDiff(ctx.scope);
-      const max = ctx.config.limits.max_file_lines;
-      const ignored = matcher(ctx.config.scope.ignore);
-      const details = ctx.scope.changed_files.flatMap((path) => {
-        if (ignored(path) || !isCode(path)) return [];
-        const n = lineCount(join(ctx.root, path));
-        return n !== null && n > max ? [`${path}:${max + 1}:1 ${n} lines, over the limit of ${max} ([limits] max_file_lines): split it`] : [];
-      });
-      return details.length > 0 ? { status: 'fail', details } : { status: 'pass', details: [] };
-    },
-  };
+  return guard('file_size', 0.5, [], async (ctx) => {
+    if (ctx.scope.merge_base === null) return noDiff(ctx.scope);
+    const max = ctx.config.limits.max_file_lines;
+    const ignored = matcher(ctx.config.scope.ignore);
+    const findings = ctx.scope.changed_files.flatMap((path): Finding[] => {
+      if (ignored(path) || !isCode(path)) return [];
+      const n = lineCount(join(ctx.root, path));
+      return n !== null && n > max ? [{ path, line: max + 1, col: 1, message: `${n} lines, over the limit of ${max} ([limits] max_file_lines): split it` }] : [];
+    });
+    return verdict(findings);
+  });
 }

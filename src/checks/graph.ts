@@ -1,33 +1,18 @@
 import type { Config } from '../config/types.js';
 import { workTreeFiles } from '../diff/files.js';
-import { classifier } from '../scope/classify.js';
+import type { Finding } from '../model.js';
+import { classifier, isCode } from '../scope/classify.js';
 import { ownerOf } from '../scope/resolve.js';
-import { guardInputs, type Check, type CheckContext, type CheckResult } from './check.js';
-import { isCode, Resolver } from './imports.js';
-
-/** Scopes reachable from `from` over the given edge tables (transitively). */
-function reachable(from: string, tables: Map<string, string[]>[]): Set<string> {
-  const seen = new Set<string>([from]);
-  const queue = [from];
-  for (let i = 0; i < queue.length; i++) {
-    for (const t of tables) {
-      for (const next of t.get(queue[i]!) ?? []) {
-        if (!seen.has(next)) {
-          seen.add(next);
-          queue.push(next);
-        }
-      }
-    }
-  }
-  return seen;
-}
+import { Resolver } from '../tools/source.js';
+import { edgesOf, reachable } from '../util/graph.js';
+import { guard, verdict, type Check } from './check.js';
 
 function allowed(config: Config): { runtime: (s: string) => Set<string>; test: (s: string) => Set<string> } {
   const memo = new Map<string, Set<string>>();
   const get = (key: string, build: () => Set<string>) => memo.get(key) ?? memo.set(key, build()).get(key)!;
   return {
-    runtime: (s) => get(`r:${s}`, () => reachable(s, [config.scope.dependencies])),
-    test: (s) => get(`t:${s}`, () => reachable(s, [config.scope.dependencies, config.scope.test_dependencies])),
+    runtime: (s) => get(`r:${s}`, () => reachable([s], edgesOf([config.scope.dependencies]))),
+    test: (s) => get(`t:${s}`, () => reachable([s], edgesOf([config.scope.dependencies, config.scope.test_dependencies]))),
   };
 }
 
@@ -37,44 +22,39 @@ function allowed(config: Config): { runtime: (s: string) => Set<string>; test: (
  * An undeclared edge makes scoping unsafe: a change in B would not re-check A. Runs over `scopeList`'s files.
  */
 export function graphCheck(scopeList: readonly string[]): Check {
-  return {
-    id: 'graph',
-    cost: 1,
-    inProcess: true,
-    cacheInputs: guardInputs(scopeList),
-    async run(ctx: CheckContext): Promise<CheckResult> {
-      const { config } = ctx;
-      const { isTest } = classifier(config);
-      const scopes = new Set(scopeList);
-      const files = (await workTreeFiles(ctx.root)).filter((f) => isCode(f));
-      const resolver = new Resolver(ctx.root);
-      const reach = allowed(config);
-      const details: string[] = [];
-      for (const path of files) {
-        const from = ownerOf(path, config.scope.path_map);
-        if (from === null || !scopes.has(from)) continue;
-        const test = isTest(path);
-        for (const ref of resolver.scan(path).refs) {
-          if (ref.specifier === null) continue;
-          const target = resolver.resolve(path, ref.specifier);
-          const to = target.path === null ? null : ownerOf(target.path, config.scope.path_map);
-          if (!test && target.path !== null && isTest(target.path) && isCode(target.path)) {
-            // Test files may use test_dependencies: runtime code reaching them would inherit those edges.
-            details.push(`${path}:${ref.line}:${ref.col} runtime file of scope ${from} imports the test file ${target.path}: move the shared code out of the test files`);
-            continue;
-          }
-          if (to === null || to === from) continue;
-          if ((test ? reach.test(from) : reach.runtime(from)).has(to)) continue;
-          const table = test ? 'test_dependencies' : 'dependencies';
-          const current = (config.scope[table].get(from) ?? []).map((s) => JSON.stringify(s));
-          details.push(
-            `${path}:${ref.line}:${ref.col} ${test ? 'test file' : 'runtime file'} of scope ${from} imports '${ref.specifier}' (scope ${to}), ` +
-              `which harness.toml does not declare: a change in ${to} would not re-check ${from}. ` +
-              `Fix: [scope.${table}] ${JSON.stringify(from)} = [${[...current, JSON.stringify(to)].join(', ')}]`,
-          );
+  return guard('graph', 1, scopeList, async (ctx) => {
+    const { config } = ctx;
+    const { isTest } = classifier(config);
+    const scopes = new Set(scopeList);
+    const files = (await workTreeFiles(ctx.root)).filter((f) => isCode(f));
+    const resolver = new Resolver(ctx.root);
+    const reach = allowed(config);
+    const findings: Finding[] = [];
+    for (const path of files) {
+      const from = ownerOf(path, config.scope.path_map);
+      if (from === null || !scopes.has(from)) continue;
+      const test = isTest(path);
+      for (const ref of resolver.scan(path).refs) {
+        if (ref.specifier === null) continue;
+        const target = resolver.resolve(path, ref.specifier);
+        const to = target.path === null ? null : ownerOf(target.path, config.scope.path_map);
+        if (!test && target.path !== null && isTest(target.path) && isCode(target.path)) {
+          // Test files may use test_dependencies: runtime code reaching them would inherit those edges.
+          const message = `runtime file of scope ${from} imports the test file ${target.path}: move the shared code out of the test files`;
+          findings.push({ path, line: ref.line, col: ref.col, message });
+          continue;
         }
+        if (to === null || to === from) continue;
+        if ((test ? reach.test(from) : reach.runtime(from)).has(to)) continue;
+        const table = test ? 'test_dependencies' : 'dependencies';
+        const current = (config.scope[table].get(from) ?? []).map((s) => JSON.stringify(s));
+        const message =
+          `${test ? 'test file' : 'runtime file'} of scope ${from} imports '${ref.specifier}' (scope ${to}), ` +
+          `which harness.toml does not declare: a change in ${to} would not re-check ${from}. ` +
+          `Fix: [scope.${table}] ${JSON.stringify(from)} = [${[...current, JSON.stringify(to)].join(', ')}]`;
+        findings.push({ path, line: ref.line, col: ref.col, message });
       }
-      return details.length > 0 ? { status: 'fail', details } : { status: 'pass', details: [] };
-    },
-  };
+    }
+    return verdict(findings);
+  });
 }

@@ -1,7 +1,8 @@
 import type { FileDiff } from '../diff/lines.js';
+import type { Finding } from '../model.js';
 import { classifier } from '../scope/classify.js';
 import { matcher } from '../util/glob.js';
-import { guardInputs, noDiff, type Check, type CheckContext, type CheckResult } from './check.js';
+import { diffGuard, verdict, type Check } from './check.js';
 
 /** TypeScript reads its pragmas case-insensitively (`// @TS-NOCHECK` works), so these match any case. */
 const EVERYWHERE = [
@@ -53,47 +54,39 @@ function identity(path: string, text: string, next: string | null, at: number): 
  * suppression, or focus/skip a test (DESIGN §4). Files matching `[scope] ignore` (docs) are not code.
  */
 export function suppressionsCheck(): Check {
-  return {
-    id: 'suppressions',
-    cost: 0.5,
-    inProcess: true,
-    cacheInputs: guardInputs([]),
-    async run(ctx: CheckContext): Promise<CheckResult> {
-      const diff = await ctx.diff();
-      if (diff === null) return noDiff(ctx.scope);
-      const { isTest } = classifier(ctx.config);
-      const ignored = matcher(ctx.config.scope.ignore);
-      const patternsFor = (path: string) => [...EVERYWHERE, ...(isTest(path) ? IN_TESTS : []), ...ctx.config.suppressions.patterns];
-      const hit = (path: string, text: string) => patternsFor(path).find((p) => p.test(text) && !inString(text, text.search(p)));
-      const files: FileDiff[] = [...diff.values()].filter((f) => !ignored(f.path));
-      // Removed suppressions, keyed by identity; a deleted file's may reappear anywhere (a rename).
-      const removed = new Map<string, number>();
-      const key = (f: FileDiff, text: string, next: string | null, p: RegExp, as: string) => identity(as, text, next, text.search(p));
-      for (const f of files) {
-        for (const l of f.removed) {
-          const p = hit(f.path, l.text);
-          if (p) {
-            const k = key(f, l.text, l.next, p, f.deleted ? '' : f.path);
-            removed.set(k, (removed.get(k) ?? 0) + 1);
-          }
+  return diffGuard('suppressions', (ctx, diff) => {
+    const { isTest } = classifier(ctx.config);
+    const ignored = matcher(ctx.config.scope.ignore);
+    const patternsFor = (path: string) => [...EVERYWHERE, ...(isTest(path) ? IN_TESTS : []), ...ctx.config.suppressions.patterns];
+    const hit = (path: string, text: string) => patternsFor(path).find((p) => p.test(text) && !inString(text, text.search(p)));
+    const files: FileDiff[] = [...diff.values()].filter((f) => !ignored(f.path));
+    // Removed suppressions, keyed by identity; a deleted file's may reappear anywhere (a rename).
+    const removed = new Map<string, number>();
+    const key = (f: FileDiff, text: string, next: string | null, p: RegExp, as: string) => identity(as, text, next, text.search(p));
+    for (const f of files) {
+      for (const l of f.removed) {
+        const p = hit(f.path, l.text);
+        if (p) {
+          const k = key(f, l.text, l.next, p, f.deleted ? '' : f.path);
+          removed.set(k, (removed.get(k) ?? 0) + 1);
         }
       }
-      const take = (k: string) => {
-        const n = removed.get(k) ?? 0;
-        if (n > 0) removed.set(k, n - 1);
-        return n > 0;
-      };
-      const details: string[] = [];
-      for (const f of files) {
-        for (const l of f.added) {
-          const pattern = hit(f.path, l.text);
-          if (!pattern) continue;
-          if (take(key(f, l.text, l.next, pattern, f.path)) || take(key(f, l.text, l.next, pattern, ''))) continue;
-          const col = l.text.search(pattern) + 1;
-          details.push(`${f.path}:${l.line}:${col} new suppression ${JSON.stringify(l.text.trim().slice(0, 80))}: fix the cause instead`);
-        }
+    }
+    const take = (k: string) => {
+      const n = removed.get(k) ?? 0;
+      if (n > 0) removed.set(k, n - 1);
+      return n > 0;
+    };
+    const findings: Finding[] = [];
+    for (const f of files) {
+      for (const l of f.added) {
+        const pattern = hit(f.path, l.text);
+        if (!pattern) continue;
+        if (take(key(f, l.text, l.next, pattern, f.path)) || take(key(f, l.text, l.next, pattern, ''))) continue;
+        const col = l.text.search(pattern) + 1;
+        findings.push({ path: f.path, line: l.line, col, message: `new suppression ${JSON.stringify(l.text.trim().slice(0, 80))}: fix the cause instead` });
       }
-      return details.length > 0 ? { status: 'fail', details } : { status: 'pass', details: [] };
-    },
-  };
+    }
+    return verdict(findings);
+  });
 }

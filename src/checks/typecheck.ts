@@ -1,17 +1,18 @@
 import { join, resolve } from 'node:path';
 import { workTreeFiles } from '../diff/files.js';
+import type { Finding } from '../model.js';
+import { isCode } from '../scope/classify.js';
 import { dependencyClosure, ownerOf, prefixesOf } from '../scope/resolve.js';
-import { toolError, type Check, type CheckContext, type CheckResult } from './check.js';
-import { compile, compilers, unsupportedByTsgo } from './compiler.js';
-import { isCode } from './imports.js';
-import { nearest, repoPath } from './tools.js';
-import { projectsFor } from './tsconfig.js';
+import { nearest, repoPath } from '../tools/find.js';
+import { compile, compilers, unsupportedByTsgo } from '../tools/tsc.js';
+import { projectsFor } from '../tools/tsconfig.js';
+import { errorResult, toolError, verdict, type Check, type CheckContext } from './check.js';
 
 /**
  * typecheck:<scope> — the target's own compiler (`--noEmit`; tsgo when installed and the tsconfig is one
- * it supports, else tsc) on each tsconfig project that compiles the scope's files. A finding in another scope's file is left to that scope's typecheck only when it is
- * in this run and compiles the very same tsconfig (so it sees the same diagnostic); otherwise it is
- * reported here. A non-zero exit is never a pass.
+ * it supports, else tsc) on each tsconfig project that compiles the scope's files. A finding in another
+ * scope's file is left to that scope's typecheck only when it is in this run and compiles the very same
+ * tsconfig (so it sees the same diagnostic); otherwise it is reported here. A non-zero exit is never a pass.
  */
 export function typecheckCheck(scope: string): Check {
   return {
@@ -25,21 +26,21 @@ export function typecheckCheck(scope: string): Check {
       ignored: true,
       variant: [...planned].filter((id) => id.startsWith('typecheck:')).sort().join(','),
     }),
-    async run(ctx: CheckContext): Promise<CheckResult> {
+    async run(ctx: CheckContext) {
       const map = ctx.config.scope.path_map;
       const dirs = prefixesOf(ctx.config, scope).map((p) => join(ctx.root, p));
       const files = (await workTreeFiles(ctx.root)).filter((f) => isCode(f) && /\.[cm]?tsx?$/.test(f) && ownerOf(f, map) === scope);
-      if (files.length === 0) return { status: 'skipped', details: [`scope ${scope} has no TypeScript file`] };
+      if (files.length === 0) return { status: 'skipped', findings: [{ path: null, message: `scope ${scope} has no TypeScript file` }] };
       const { projects, uncovered } = projectsFor(ctx.root, dirs, files.map((f) => join(ctx.root, f)));
       if (projects.length === 0) {
         const where = uncovered.map((u) => repoPath(ctx.root, u) || '.').join(', ');
-        return { status: 'error', details: [`no tsconfig compiles the files of scope ${scope} (looked at ${where})`] };
+        return errorResult(`no tsconfig compiles the files of scope ${scope} (looked at ${where})`);
       }
       const found = compilers(ctx.root, dirs[0]!);
-      if ('missing' in found) return { status: 'error', details: [found.missing] };
+      if ('missing' in found) return errorResult(found.missing);
       const sameConfig = (owner: string, tsconfig: string) =>
         ctx.planned.has(`typecheck:${owner}`) && prefixesOf(ctx.config, owner).some((p) => nearest(ctx.root, join(ctx.root, p), ['tsconfig.json']) === tsconfig);
-      const details: string[] = [];
+      const findings: Finding[] = [];
       for (const project of projects) {
         let compiler = found.tsgo ?? found.tsc!;
         let { res, diags } = await compile(ctx, compiler, project);
@@ -49,7 +50,7 @@ export function typecheckCheck(scope: string): Check {
           compiler = found.tsc!;
           ({ res, diags } = await compile(ctx, compiler, project));
         }
-        if (res.aborted) return { status: 'error', details: [`${compiler.name} was interrupted`] };
+        if (res.aborted) return errorResult(`${compiler.name} was interrupted`);
         if (res.code === 0 && diags.length === 0) continue;
         if (res.code === 0 || res.code === null || diags.length === 0) {
           return toolError(compiler.name, res, diags.length ? 'printed errors but exited 0' : 'failed without a parsable diagnostic');
@@ -58,10 +59,11 @@ export function typecheckCheck(scope: string): Check {
           const path = d.path === null ? null : repoPath(ctx.root, resolve(ctx.root, d.path));
           const owner = path === null ? null : ownerOf(path, map);
           if (owner !== null && owner !== scope && sameConfig(owner, project.tsconfig)) continue;
-          details.push(path === null ? `${repoPath(ctx.root, project.tsconfig)}: ${d.text}` : `${path}:${d.line}:${d.col} ${d.text}`);
+          const rule = /^(TS\d+):/.exec(d.text)?.[1];
+          findings.push({ path: path ?? repoPath(ctx.root, project.tsconfig), ...(path === null ? {} : { line: d.line, col: d.col }), message: d.text, ...(rule ? { rule } : {}) });
         }
       }
-      return details.length > 0 ? { status: 'fail', details } : { status: 'pass', details: [] };
+      return verdict(findings);
     },
   };
 }

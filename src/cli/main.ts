@@ -1,7 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { HarnessError } from '../errors.js';
 import { HARNESS_VERSION } from '../version.js';
-import { errorEnvelope, type Envelope } from '../envelope/build.js';
+import { errorEnvelope, plain, type Answer, type Envelope } from '../envelope/build.js';
+import { VERBS, type CheckVerb } from '../model.js';
 import { killAllGroups } from '../run/exec.js';
 import { AGENTS, type Agent, type HookAnswer } from '../hooks/adapters.js';
 import { agentDetected, useColour } from './agent.js';
@@ -40,21 +41,14 @@ function idList(value: string): string[] {
   return ids;
 }
 
-interface Output {
-  envelope: Envelope | null;
-  /** Raw text for verbs that print something other than an envelope (schema, help). */
-  raw: string | null;
-  format: Format;
-}
-
 type Format = 'json' | 'text' | 'github' | 'sarif';
 
-/** The envelope in the requested view; every view comes from the one envelope. */
-async function render(env: Envelope, format: Format): Promise<string> {
-  if (format === 'text') return (await import('../envelope/text.js')).renderText(env, useColour(process.stdout));
-  if (format === 'github') return (await import('../envelope/github.js')).renderGithub(env, process.env.GITHUB_STEP_SUMMARY);
-  if (format === 'sarif') return (await import('../envelope/sarif.js')).renderSarif(env, VERSION);
-  return `${JSON.stringify(env)}\n`;
+/** The answer in the requested view; every view comes from the one envelope. */
+async function render(answer: Answer, format: Format): Promise<string> {
+  if (format === 'text') return (await import('../envelope/text.js')).renderText(answer.envelope, useColour(process.stdout));
+  if (format === 'github') return (await import('../envelope/github.js')).renderGithub(answer, process.env.GITHUB_STEP_SUMMARY);
+  if (format === 'sarif') return (await import('../envelope/sarif.js')).renderSarif(answer, VERSION);
+  return `${JSON.stringify(answer.envelope)}\n`;
 }
 
 /**
@@ -75,46 +69,34 @@ function processListeners(): Listen {
   };
 }
 
-/** Run the CLI; resolves to the exit code. stdout gets exactly one document (DESIGN §1). */
-export async function main(argv: string[], listen: Listen = processListeners()): Promise<number> {
-  const started = performance.now();
-  const out: Output = { envelope: null, raw: null, format: 'json' };
-  const hook: { answer: HookAnswer | null } = { answer: null };
-  const VERB_NAMES = ['loop', 'gate', 'mutate', 'scope', 'init', 'hook', 'schema'];
-  // Known before parsing, so a usage error in `harness loop --bad` still answers as `harness loop`.
-  let verb = `harness${argv.find((a) => VERB_NAMES.includes(a)) ? ` ${argv.find((a) => VERB_NAMES.includes(a))}` : ''}`;
-  const interrupt = new AbortController();
-  let interruptedBy: NodeJS.Signals | null = null;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interruptedBy = signal;
-    interrupt.abort();
-    killAllGroups('SIGTERM');
-    setTimeout(() => killAllGroups('SIGKILL'), 1000).unref();
-  };
-  listen(onSignal);
+/** What one CLI call has decided so far: the verb it answers as, and its answer. */
+interface Call {
+  started: number;
+  /** `harness <verb>`, known before parsing so a usage error in `harness loop --bad` answers as `harness loop`. */
+  verb: string;
+  format: Format;
+  prefix: string;
+  answer: Answer | null;
+  /** Raw text for verbs that print something other than an envelope (schema, help). */
+  raw: string | null;
+  hook: HookAnswer | null;
+  interrupt: AbortController;
+}
 
-  const program = new Command('harness')
-    .description('Scoped verification for TypeScript repositories; every call answers with one JSON envelope.')
-    .version(VERSION, '-V, --version')
-    .option('--cwd <dir>', 'target repository root (default: current directory)')
-    .option('--config <file>', 'config file (default: <cwd>/harness.toml)')
-    .option('--base <ref>', 'base ref to diff against (default: config base, else origin/main, else main)')
-    .addOption(new Option('--format <format>', 'output format').choices(['json', 'text', 'github', 'sarif']).default('json'))
-    .option('--progress', 'progress on stderr even when it is not a TTY')
-    .exitOverride()
-    .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) });
+/** The global options of a verb's command, recorded on the call (format, next_actions prefix). */
+function globals(call: Call, cmd: Command): VerbOptions {
+  const o = cmd.optsWithGlobals() as VerbOptions & { format: Format };
+  if (agentDetected() && !o.progress) o.progress = false;
+  call.format = o.format;
+  call.prefix = commandPrefix(o);
+  return o;
+}
 
-  let prefix = commandPrefix({});
-  const globals = (cmd: Command) => {
-    const o = cmd.optsWithGlobals() as VerbOptions & { format: Format };
-    if (agentDetected() && !o.progress) o.progress = false;
-    out.format = o.format;
-    prefix = commandPrefix(o);
-    return o;
-  };
-  const runVerb = (name: 'loop' | 'gate' | 'mutate') => async (_o: unknown, cmd: Command) => {
-    verb = `harness ${name}`;
-    out.envelope = await checkVerb(name, globals(cmd), interrupt.signal, started);
+/** loop, gate and mutate: the verbs that run checks. */
+function addCheckVerbs(program: Command, call: Call): void {
+  const runVerb = (name: CheckVerb) => async (_o: unknown, cmd: Command) => {
+    call.verb = `harness ${name}`;
+    call.answer = await checkVerb(name, globals(call, cmd), call.interrupt.signal, call.started);
   };
   program
     .command('loop')
@@ -135,16 +117,20 @@ export async function main(argv: string[], listen: Listen = processListeners()):
     .option('--max-mutants <n>', 'at most this many mutants (default: [mutate] max_mutants, 12)', positiveInt)
     .option('--mutant <ids>', 'run exactly these mutants (comma-separated ids, as printed for survivors)', idList)
     .action(runVerb('mutate'));
+}
+
+/** hook, init, scope and schema. */
+function addOtherVerbs(program: Command, call: Call): void {
   program
     .command('hook')
-    .description('stop hook for an agent (claude, codex, cursor): loop, answered in the agent\'s contract')
+    .description("stop hook for an agent (claude, codex, cursor): loop, answered in the agent's contract")
     .argument('<agent>', 'claude | codex | cursor')
     .option('--budget <seconds>', 'loop budget (default: [loop] budget_seconds)', positiveSeconds)
     .option('--max-blocks <n>', 'stop blocking after this many consecutive blocks on the same failure (default 3)', positiveInt)
     .action(async (agent: string, _o, cmd: Command) => {
       if (!(AGENTS as readonly string[]).includes(agent)) throw new HarnessError('usage', `hook: unknown agent "${agent}" (claude, codex, cursor)`, 'agent');
-      verb = 'harness hook';
-      hook.answer = await hookVerb(agent as Agent, globals(cmd), await readStdin(), interrupt.signal, started);
+      call.verb = 'harness hook';
+      call.hook = await hookVerb(agent as Agent, globals(call, cmd), await readStdin(), call.interrupt.signal, call.started);
     });
   program
     .command('init')
@@ -152,71 +138,105 @@ export async function main(argv: string[], listen: Listen = processListeners()):
     .option('--force', 'overwrite an existing harness.toml')
     .option('--dry-run', 'print the config in the envelope instead of writing it')
     .action(async (_o, cmd: Command) => {
-      verb = 'harness init';
-      out.envelope = await initVerb(globals(cmd), started);
+      call.verb = 'harness init';
+      call.answer = plain(await initVerb(globals(call, cmd), call.started));
     });
   program
     .command('scope')
     .description('the scope resolution alone')
     .action(async (_o, cmd: Command) => {
-      verb = 'harness scope';
-      out.envelope = await scopeVerb(globals(cmd), started);
+      call.verb = 'harness scope';
+      call.answer = plain(await scopeVerb(globals(call, cmd), call.started));
     });
   program
     .command('schema')
     .description("print the envelope's JSON Schema")
     .action(async () => {
       const { envelopeSchema } = await import('../envelope/schema.js');
-      out.raw = `${JSON.stringify(envelopeSchema, null, 2)}\n`;
+      call.raw = `${JSON.stringify(envelopeSchema, null, 2)}\n`;
     });
+}
 
-  let code: number;
+function buildProgram(call: Call): Command {
+  const program = new Command('harness')
+    .description('Scoped verification for TypeScript repositories; every call answers with one JSON envelope.')
+    .version(VERSION, '-V, --version')
+    .option('--cwd <dir>', 'target repository root (default: current directory)')
+    .option('--config <file>', 'config file (default: <cwd>/harness.toml)')
+    .option('--base <ref>', 'base ref to diff against (default: config base, else origin/main, else main)')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'text', 'github', 'sarif']).default('json'))
+    .option('--progress', 'progress on stderr even when it is not a TTY')
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) });
+  addCheckVerbs(program, call);
+  addOtherVerbs(program, call);
+  return program;
+}
+
+/** The envelope for an error that ended the call: a user's mistake (usage, config) or harness's own crash. */
+function failureEnvelope(e: unknown, call: Call): Envelope {
+  const info =
+    e instanceof HarnessError
+      ? { code: e.code, message: e.message, key: e.key }
+      : e instanceof CommanderError
+        ? { code: 'usage' as const, message: e.message.replace(/^error: /, ''), key: null }
+        : { code: 'internal' as const, message: `internal error: ${(e as Error)?.stack ?? String(e)}`, key: null };
+  const next =
+    info.code === 'config'
+      ? [{ command: `${call.prefix} scope`, description: `Fix ${info.key ?? 'the config'} and check it with this command.` }]
+      : info.code === 'usage'
+        ? [{ command: `${call.prefix} --help`, description: 'See the verbs and options.' }]
+        : [];
+  return errorEnvelope(call.verb, info, next, call.started);
+}
+
+/** Parse and run; resolves to the exit code, with the answer recorded on the call (null: print nothing). */
+async function execute(program: Command, argv: string[], call: Call): Promise<number | null> {
   try {
     await program.parseAsync(argv, { from: 'user' });
-    code = interrupt.signal.aborted ? 2 : out.envelope ? (out.envelope.ok ? 0 : 1) : 0;
-    if (!out.envelope && !out.raw) {
-      out.raw = program.helpInformation();
-    }
+    if (!call.answer && !call.raw && !call.hook) call.raw = program.helpInformation();
+    return call.interrupt.signal.aborted ? 2 : call.answer ? (call.answer.envelope.ok ? 0 : 1) : 0;
   } catch (caught) {
     let e = caught;
-    if (e instanceof CommanderError && (e.code === 'commander.helpDisplayed' || e.code === 'commander.version')) {
-      return 0;
-    }
+    if (e instanceof CommanderError && (e.code === 'commander.helpDisplayed' || e.code === 'commander.version')) return null;
     if (e instanceof CommanderError && e.code === 'commander.help') {
       // No verb: the help goes to stderr for people, the envelope to stdout for agents.
       process.stderr.write(program.helpInformation());
       e = new HarnessError('usage', 'no verb given: use loop, mutate, gate, scope, init or schema');
     }
-    code = 2;
-    {
-      const info =
-        e instanceof HarnessError
-          ? { code: e.code, message: e.message, key: e.key }
-          : e instanceof CommanderError
-            ? { code: 'usage' as const, message: e.message.replace(/^error: /, ''), key: null }
-            : { code: 'internal' as const, message: `internal error: ${(e as Error)?.stack ?? String(e)}`, key: null };
-      const next =
-        info.code === 'config'
-          ? [{ command: `${prefix} scope`, description: `Fix ${info.key ?? 'the config'} and check it with this command.` }]
-          : info.code === 'usage'
-            ? [{ command: `${prefix} --help`, description: 'See the verbs and options.' }]
-            : [];
-      out.envelope = errorEnvelope(verb, info, next, started);
-    }
+    call.answer = plain(failureEnvelope(e, call));
+    return 2;
+  }
+}
+
+/** Run the CLI; resolves to the exit code. stdout gets exactly one document (DESIGN §1). */
+export async function main(argv: string[], listen: Listen = processListeners()): Promise<number> {
+  const named = argv.find((a) => (VERBS as readonly string[]).includes(a));
+  const call: Call = { started: performance.now(), verb: `harness${named ? ` ${named}` : ''}`, format: 'json', prefix: commandPrefix({}), answer: null, raw: null, hook: null, interrupt: new AbortController() };
+  let interruptedBy: NodeJS.Signals | null = null;
+  listen((signal) => {
+    interruptedBy = signal;
+    call.interrupt.abort();
+    killAllGroups('SIGTERM');
+    setTimeout(() => killAllGroups('SIGKILL'), 1000).unref();
+  });
+  let code: number | null;
+  try {
+    code = await execute(buildProgram(call), argv, call);
   } finally {
     listen(null);
   }
+  if (code === null) return 0;
   if (interruptedBy) {
     // Whatever ran was cut short: the answer is "not verified", never a partial green.
-    out.raw = null;
-    out.envelope = errorEnvelope(verb, { code: 'environment', message: `interrupted by ${interruptedBy}`, key: null }, [], started);
+    call.raw = null;
+    call.answer = plain(errorEnvelope(call.verb, { code: 'environment', message: `interrupted by ${interruptedBy}`, key: null }, [], call.started));
+  } else if (call.hook) {
+    process.stdout.write(call.hook.stdout);
+    process.stderr.write(call.hook.stderr);
+    return call.hook.code;
   }
-  if (hook.answer && !interruptedBy) {
-    process.stdout.write(hook.answer.stdout);
-    process.stderr.write(hook.answer.stderr);
-    return hook.answer.code;
-  }
-  if (out.raw !== null) process.stdout.write(out.raw);
-  else if (out.envelope) process.stdout.write(await render(out.envelope, out.format));
+  if (call.raw !== null) process.stdout.write(call.raw);
+  else if (call.answer) process.stdout.write(await render(call.answer, call.format));
   return code;
 }

@@ -4,19 +4,18 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { Git } from '../diff/git.js';
 import { validateConfig } from '../config/validate.js';
-import type { Config, Verb } from '../config/types.js';
+import type { Config } from '../config/types.js';
 import { resolveChanges } from '../diff/changes.js';
-import { boundScope, checksEnvelope, errorEnvelope, type Envelope } from '../envelope/build.js';
+import { boundScope, checksEnvelope, errorEnvelope, type Answer, type Envelope } from '../envelope/build.js';
 import { answer, guard, payloadRoot, reasonOf, signatureOf, type Agent, type HookAnswer, type Payload } from '../hooks/adapters.js';
 import { nextActions, shellQuote } from '../envelope/next-actions.js';
-import { changedTestsCheck } from '../checks/changed-tests.js';
-import { mutationChecks } from '../mutate/pipeline.js';
+import type { CheckVerb, Scope } from '../model.js';
 import { plan } from '../plan/plan.js';
 import { createRunDir } from '../run/logs.js';
 import { ResultCache } from '../run/cache.js';
 import { runChecks } from '../run/runner.js';
 import { HARNESS_VERSION } from '../version.js';
-import { resolveScope, type Scope } from '../scope/resolve.js';
+import { resolveScope } from '../scope/resolve.js';
 
 export interface GlobalOptions {
   cwd?: string;
@@ -91,17 +90,14 @@ export async function scopeVerb(opts: GlobalOptions, started: number): Promise<E
   };
 }
 
-export async function checkVerb(verb: Verb | 'mutate', opts: VerbOptions, interrupt: AbortSignal, started: number): Promise<Envelope> {
+export async function checkVerb(verb: CheckVerb, opts: VerbOptions, interrupt: AbortSignal, started: number): Promise<Answer> {
   const { root, config, scope } = await resolveAll(opts);
   // Progress for people at a terminal, or when asked; an agent (progress: false) gets none.
   const progress = opts.progress ?? process.stderr.isTTY ? (text: string) => process.stderr.write(`harness ${verb}: ${text}\n`) : null;
-  const checks =
-    verb === 'mutate'
-      ? [
-          ...(config.mutate.require_changed_tests ? [changedTestsCheck()] : []),
-          ...mutationChecks({ maxMutants: opts.maxMutants ?? config.mutate.max_mutants, only: opts.mutant ?? null, progress }),
-        ]
-      : plan(verb, config, scope, opts.only ?? null);
+  const checks = plan(verb, config, scope, {
+    only: opts.only ?? null,
+    mutate: { maxMutants: opts.maxMutants ?? config.mutate.max_mutants, only: opts.mutant ?? null, progress },
+  });
   const noChange = verb === 'loop' && !opts.only && checks.length === 0;
   const run = createRunDir(root);
   const { reports, plan: budget } = await runChecks(checks, {
@@ -181,7 +177,8 @@ export async function hookVerb(
   const top = existsSync(from) ? await new Git(from).tryRaw(['rev-parse', '--show-toplevel']) : null;
   if (!top) return answer(agent, null); // not in a git repository: nothing harness can verify here
   const cwd = top.trim();
-  const env = await checkVerb('loop', { ...opts, cwd }, interrupt, started).catch(
+  const env = await checkVerb('loop', { ...opts, cwd }, interrupt, started).then(
+    (a) => a.envelope,
     (e: unknown): Envelope => errorEnvelope('harness loop', { code: e instanceof HarnessError ? e.code : 'internal', message: (e as Error).message, key: null }, [], started),
   );
   const signature = signatureOf(env);

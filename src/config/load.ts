@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HarnessError } from '../errors.js';
-import { harnessDir } from '../util/harness-dir.js';
+import { writeAtomic } from '../util/atomic.js';
+import { harnessDir, harnessPath } from '../util/harness-dir.js';
 import { HARNESS_VERSION } from '../version.js';
 import { configSchema } from './schema.js';
 import type { Config } from './types.js';
@@ -29,7 +30,7 @@ export async function loadConfig(root: string, configOption: string | undefined)
   const text = readFileSync(file, 'utf8');
   // A config that passed before, parsed: skips TOML parsing and ajv (together 0.15-0.4 s a call).
   const key = createHash('sha256').update(`${HARNESS_VERSION}\0${JSON.stringify(configSchema)}\0${file}\0${text}`).digest('hex').slice(0, 32);
-  const cached = join(root, '.harness', 'cache', 'config', `${key}.json`);
+  const cached = harnessPath(root, 'cache', 'config', `${key}.json`);
   const hit = readCached(cached);
   if (hit) return validateConfig(hit, file, true);
   const { parse } = (await import('toml')).default;
@@ -63,9 +64,7 @@ const KEEP_CONFIGS = 8;
 function store(root: string, path: string, json: string): void {
   try {
     const dir = harnessDir(root, 'cache', 'config');
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, json);
-    renameSync(tmp, path);
+    writeAtomic(path, json);
     const byAge = readdirSync(dir)
       .filter((n) => n.endsWith('.json'))
       .map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs }))

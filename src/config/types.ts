@@ -1,10 +1,9 @@
-export const VERBS = ['loop', 'gate'] as const;
-export type Verb = (typeof VERBS)[number];
+import type { CommandVerb } from '../model.js';
 
 export interface CommandCheckConfig {
   id: string;
   run: string[];
-  verbs: Verb[];
+  verbs: CommandVerb[];
   /** Run only when one of these scopes is in the expanded set; empty = always. */
   scopes: string[];
 }

@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import type { Ajv as AjvClass, ErrorObject } from 'ajv';
 import { HarnessError } from '../errors.js';
 import { configSchema } from './schema.js';
-import { DEFAULTS, DEFAULT_GLOBAL, DEFAULT_TEST_GLOBS, VERBS, type Config, type Verb } from './types.js';
+import { COMMAND_VERBS, type CommandVerb } from '../model.js';
+import { DEFAULTS, DEFAULT_GLOBAL, DEFAULT_TEST_GLOBS, type Config } from './types.js';
 
 type Raw = Record<string, unknown>;
 
@@ -48,6 +49,83 @@ export function normalisePrefix(raw: string): string | null {
 
 let compiled: ReturnType<AjvClass['compile']> | undefined;
 
+function pathMapOf(scope: Raw): Map<string, string> {
+  const pathMap = new Map<string, string>();
+  for (const [key, name] of Object.entries((scope.path_map ?? {}) as Record<string, string>)) {
+    const prefix = normalisePrefix(key);
+    if (prefix === null) {
+      fail(['scope', 'path_map', key], 'is not a directory prefix (relative, no globs, no ".." or "\\")');
+    }
+    if (pathMap.has(prefix)) fail(['scope', 'path_map', key], `duplicates the prefix "${prefix || '.'}"`);
+    pathMap.set(prefix, name);
+  }
+  if (pathMap.size === 0) fail(['scope', 'path_map'], 'maps no directory to a scope (every change would be unmapped)');
+  return pathMap;
+}
+
+function graphOf(scope: Raw, table: 'dependencies' | 'test_dependencies', scopes: Set<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [from, tos] of Object.entries((scope[table] ?? {}) as Record<string, string[]>)) {
+    if (!scopes.has(from)) fail(['scope', table, from], `unknown scope "${from}" (not a value of [scope.path_map])`);
+    tos.forEach((to, i) => {
+      if (!scopes.has(to)) fail(['scope', table, from, String(i)], `unknown scope "${to}"`);
+    });
+    out.set(from, [...new Set(tos)]);
+  }
+  return out;
+}
+
+function commandsOf(raw: Raw, scopes: Set<string>): Config['checks']['command'] {
+  const seen = new Set<string>();
+  return (((raw.checks as Raw | undefined)?.command ?? []) as Raw[]).map((c, i) => {
+    const id = c.id as string;
+    if (seen.has(id)) fail(['checks', 'command', String(i), 'id'], `duplicate check id "${id}"`);
+    seen.add(id);
+    const scopesOf = (c.scopes ?? []) as string[];
+    scopesOf.forEach((s, j) => {
+      if (!scopes.has(s)) fail(['checks', 'command', String(i), 'scopes', String(j)], `unknown scope "${s}"`);
+    });
+    return { id, run: c.run as string[], verbs: ((c.verbs ?? COMMAND_VERBS) as CommandVerb[]).slice(), scopes: scopesOf };
+  });
+}
+
+function rulesOf(raw: Raw, scopes: Set<string>): Config['boundaries']['rules'] {
+  return (((raw.boundaries as Raw | undefined)?.rules ?? []) as Raw[]).map((r, i) => {
+    if (!scopes.has(r.scope as string)) fail(['boundaries', 'rules', String(i), 'scope'], `unknown scope "${String(r.scope)}"`);
+    return { scope: r.scope as string, forbid: (r.forbid ?? []) as string[], forbid_strings: (r.forbid_strings ?? []) as string[] };
+  });
+}
+
+function patternsOf(raw: Raw): RegExp[] {
+  return (((raw.suppressions as Raw | undefined)?.patterns ?? []) as string[]).map((p, i) => {
+    try {
+      return new RegExp(p);
+    } catch (e) {
+      return fail(['suppressions', 'patterns', String(i)], `not a valid regular expression: ${(e as Error).message}`);
+    }
+  });
+}
+
+/** The numeric settings with their defaults. */
+function settingsOf(raw: Raw): Pick<Config, 'limits' | 'mutate' | 'loop' | 'gate' | 'output'> {
+  const section = (name: string) => (raw[name] ?? {}) as Record<string, number>;
+  return {
+    limits: { max_file_lines: section('limits').max_file_lines ?? DEFAULTS.max_file_lines },
+    mutate: {
+      require_changed_tests: ((raw.mutate as Raw | undefined)?.require_changed_tests ?? true) as boolean,
+      max_mutants: ((raw.mutate as Raw | undefined)?.max_mutants ?? 12) as number,
+    },
+    loop: { budget_seconds: section('loop').budget_seconds ?? DEFAULTS.budget_seconds },
+    gate: { check_timeout_seconds: section('gate').check_timeout_seconds ?? DEFAULTS.check_timeout_seconds },
+    output: {
+      max_checks: section('output').max_checks ?? DEFAULTS.max_checks,
+      max_details: section('output').max_details ?? DEFAULTS.max_details,
+      max_detail_chars: section('output').max_detail_chars ?? DEFAULTS.max_detail_chars,
+      max_files: section('output').max_files ?? DEFAULTS.max_files,
+    },
+  };
+}
+
 /**
  * Validate a parsed harness.toml (or a derived default) and resolve it into a Config. `schemaChecked`:
  * this very object passed the schema before (the config cache), so ajv (~150 ms to load and compile)
@@ -60,61 +138,17 @@ export function validateConfig(raw: Raw, source: string | null, schemaChecked = 
     compiled ??= new Ajv({ allErrors: false, strict: true }).compile(configSchema);
     if (!compiled(raw)) schemaError(compiled.errors![0]!);
   }
-
   const scope = (raw.scope ?? {}) as Raw;
-  const pathMap = new Map<string, string>();
-  for (const [key, name] of Object.entries((scope.path_map ?? {}) as Record<string, string>)) {
-    const prefix = normalisePrefix(key);
-    if (prefix === null) {
-      fail(['scope', 'path_map', key], 'is not a directory prefix (relative, no globs, no ".." or "\\")');
-    }
-    if (pathMap.has(prefix)) fail(['scope', 'path_map', key], `duplicates the prefix "${prefix || '.'}"`);
-    pathMap.set(prefix, name);
-  }
-  if (pathMap.size === 0) fail(['scope', 'path_map'], 'maps no directory to a scope (every change would be unmapped)');
+  const pathMap = pathMapOf(scope);
   const scopes = new Set(pathMap.values());
-  const graph = (table: 'dependencies' | 'test_dependencies'): Map<string, string[]> => {
-    const out = new Map<string, string[]>();
-    for (const [from, tos] of Object.entries((scope[table] ?? {}) as Record<string, string[]>)) {
-      if (!scopes.has(from)) fail(['scope', table, from], `unknown scope "${from}" (not a value of [scope.path_map])`);
-      tos.forEach((to, i) => {
-        if (!scopes.has(to)) fail(['scope', table, from, String(i)], `unknown scope "${to}"`);
-      });
-      out.set(from, [...new Set(tos)]);
-    }
-    return out;
-  };
-  const dependencies = graph('dependencies');
-  const testDependencies = graph('test_dependencies');
+  const dependencies = graphOf(scope, 'dependencies', scopes);
+  const testDependencies = graphOf(scope, 'test_dependencies', scopes);
   const cycle = findCycle(dependencies);
   if (cycle) fail(['scope', 'dependencies', cycle[0]!], `dependency cycle ${cycle.join(' → ')}`);
-
-  const commands = ((raw.checks as Raw | undefined)?.command ?? []) as Raw[];
-  const seen = new Set<string>();
-  const command = commands.map((c, i) => {
-    const id = c.id as string;
-    if (seen.has(id)) fail(['checks', 'command', String(i), 'id'], `duplicate check id "${id}"`);
-    seen.add(id);
-    const scopesOf = (c.scopes ?? []) as string[];
-    scopesOf.forEach((s, j) => {
-      if (!scopes.has(s)) fail(['checks', 'command', String(i), 'scopes', String(j)], `unknown scope "${s}"`);
-    });
-    return { id, run: c.run as string[], verbs: ((c.verbs ?? VERBS) as Verb[]).slice(), scopes: scopesOf };
-  });
-
-  const rules = (((raw.boundaries as Raw | undefined)?.rules ?? []) as Raw[]).map((r, i) => {
-    if (!scopes.has(r.scope as string)) fail(['boundaries', 'rules', String(i), 'scope'], `unknown scope "${String(r.scope)}"`);
-    return { scope: r.scope as string, forbid: (r.forbid ?? []) as string[], forbid_strings: (r.forbid_strings ?? []) as string[] };
-  });
-  const patterns = (((raw.suppressions as Raw | undefined)?.patterns ?? []) as string[]).map((p, i) => {
-    try {
-      return new RegExp(p);
-    } catch (e) {
-      return fail(['suppressions', 'patterns', String(i)], `not a valid regular expression: ${(e as Error).message}`);
-    }
-  });
-
-  const section = (name: string) => (raw[name] ?? {}) as Record<string, number>;
+  // In this order, so the first error a config has is the one reported.
+  const command = commandsOf(raw, scopes);
+  const rules = rulesOf(raw, scopes);
+  const patterns = patternsOf(raw);
   return {
     source,
     base: (raw.base as string | undefined) ?? null,
@@ -127,21 +161,9 @@ export function validateConfig(raw: Raw, source: string | null, schemaChecked = 
       test_globs: (scope.test_globs ?? DEFAULT_TEST_GLOBS) as string[],
     },
     boundaries: { rules },
-    limits: { max_file_lines: section('limits').max_file_lines ?? DEFAULTS.max_file_lines },
-    mutate: {
-      require_changed_tests: ((raw.mutate as Raw | undefined)?.require_changed_tests ?? true) as boolean,
-      max_mutants: ((raw.mutate as Raw | undefined)?.max_mutants ?? 12) as number,
-    },
     suppressions: { patterns },
-    loop: { budget_seconds: section('loop').budget_seconds ?? DEFAULTS.budget_seconds },
-    gate: { check_timeout_seconds: section('gate').check_timeout_seconds ?? DEFAULTS.check_timeout_seconds },
     checks: { command },
-    output: {
-      max_checks: section('output').max_checks ?? DEFAULTS.max_checks,
-      max_details: section('output').max_details ?? DEFAULTS.max_details,
-      max_detail_chars: section('output').max_detail_chars ?? DEFAULTS.max_detail_chars,
-      max_files: section('output').max_files ?? DEFAULTS.max_files,
-    },
+    ...settingsOf(raw),
   };
 }
 

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import type { FullReason } from '../model.js';
+import { HARNESS_PREFIX } from '../util/harness-dir.js';
 import { Git } from './git.js';
 
 export interface Changes {
@@ -8,10 +10,8 @@ export interface Changes {
   /** Repo-relative POSIX paths changed since the merge-base (committed, staged, unstaged, untracked). */
   files: string[];
   /** Why the changed set cannot be trusted, so everything must run; null when it can. */
-  fullReason: string | null;
+  full: FullReason | null;
 }
-
-const HARNESS_DIR = '.harness/';
 
 /** The base to compare against: --base, else config `base`, else origin/main when it exists, else main. */
 async function chooseBase(git: Git, explicit: string | null): Promise<string> {
@@ -24,47 +24,35 @@ async function chooseBase(git: Git, explicit: string | null): Promise<string> {
  * are invisible to the scoped diff (`--relative`) yet may break it (a sibling package it imports): a
  * reason to run everything, or null when nothing changed outside.
  */
-async function changedOutside(git: Git, root: string, mergeBase: string): Promise<string | null> {
+async function changedOutside(git: Git, root: string, mergeBase: string): Promise<FullReason | null> {
   const prefix = (await git.raw(['rev-parse', '--show-prefix'])).trim();
   if (prefix === '') return null;
   const everywhere = [
     ...Git.splitZ(await git.raw(['diff', '-z', '--name-only', '--no-renames', mergeBase, '--', ':/'])),
     ...Git.splitZ(await git.raw(['ls-files', '-z', '--others', '--exclude-standard', '--full-name', '--', ':/'])),
   ];
-  const outside = [...new Set(everywhere)].filter((p) => !p.startsWith(prefix) && !p.startsWith(HARNESS_DIR)).sort();
-  if (outside.length === 0) return null;
-  const more = outside.length > 1 ? ` (and ${outside.length - 1} more)` : '';
-  return `changed outside ${root} (a subdirectory of its repository; run harness from the top level to scope them): ${JSON.stringify(outside[0])}${more}`;
+  const outside = [...new Set(everywhere)].filter((p) => !p.startsWith(prefix) && !p.startsWith(HARNESS_PREFIX)).sort();
+  return outside.length === 0 ? null : { kind: 'outside-cwd', root, paths: outside };
 }
 
 /**
  * Changed files since merge-base(base, HEAD), DESIGN §3. Every case where the answer is unknowable
- * returns fullReason instead of a partial list: the caller runs everything.
+ * returns a reason to run everything instead of a partial list: the caller runs everything.
  */
 export async function resolveChanges(root: string, baseOption: string | null): Promise<Changes> {
-  const full = (base: string, reason: string, merge_base: string | null = null): Changes => ({
-    base,
-    merge_base,
-    files: [],
-    fullReason: reason,
-  });
-  if (!existsSync(root)) return full(baseOption ?? 'main', `the directory ${root} does not exist`);
+  const full = (base: string, reason: FullReason, merge_base: string | null = null): Changes => ({ base, merge_base, files: [], full: reason });
+  if (!existsSync(root)) return full(baseOption ?? 'main', { kind: 'missing-dir', root });
   const git = new Git(root);
   const inside = await git.tryRaw(['rev-parse', '--is-inside-work-tree']);
-  if (inside?.trim() !== 'true') return full(baseOption ?? 'main', `${root} is not a git work tree`);
+  if (inside?.trim() !== 'true') return full(baseOption ?? 'main', { kind: 'not-git', root });
   const base = await chooseBase(git, baseOption);
   const [head, baseCommit] = await Promise.all([git.commitOf('HEAD'), git.commitOf(base)]);
-  if (!head) return full(base, 'HEAD has no commit yet (empty repository)');
-  if (!baseCommit) return full(base, `base ref "${base}" is unknown (fetch it or pass --base)`);
+  if (!head) return full(base, { kind: 'no-commit' });
+  if (!baseCommit) return full(base, { kind: 'unknown-base', base });
   const mb = await git.tryRaw(['merge-base', baseCommit, head]);
   if (!mb) {
     const shallow = (await git.tryRaw(['rev-parse', '--is-shallow-repository']))?.trim() === 'true';
-    return full(
-      base,
-      shallow
-        ? `shallow clone: no merge-base between "${base}" and HEAD (git fetch --unshallow)`
-        : `no merge-base between "${base}" and HEAD (unrelated histories)`,
-    );
+    return full(base, { kind: shallow ? 'shallow' : 'unrelated', base });
   }
   const mergeBase = mb.trim();
   try {
@@ -74,9 +62,9 @@ export async function resolveChanges(root: string, baseOption: string | null): P
       git.raw(['ls-files', '-z', '--others', '--exclude-standard']),
       changedOutside(git, root, mergeBase),
     ]);
-    const files = [...new Set([...Git.splitZ(tracked), ...Git.splitZ(untracked)])].filter((p) => !p.startsWith(HARNESS_DIR)).sort();
-    return { base, merge_base: mergeBase, files, fullReason: outside };
+    const files = [...new Set([...Git.splitZ(tracked), ...Git.splitZ(untracked)])].filter((p) => !p.startsWith(HARNESS_PREFIX)).sort();
+    return { base, merge_base: mergeBase, files, full: outside };
   } catch (e) {
-    return full(base, `git failed: ${(e as Error).message.trim().split('\n')[0]}`, mergeBase);
+    return full(base, { kind: 'git-failed', message: (e as Error).message.trim().split('\n')[0] ?? '' }, mergeBase);
   }
 }

@@ -1,22 +1,5 @@
-import type { Scope } from '../scope/resolve.js';
-import type { BudgetPlan } from '../run/durations.js';
-
-export type Status = 'pass' | 'fail' | 'error' | 'deferred' | 'skipped';
-
-export interface CheckReport {
-  id: string;
-  status: Status;
-  duration_ms: number;
-  details: string[];
-  log: string | null;
-  /** A pass reused from an earlier run with identical inputs (the check did not run now). */
-  cached?: boolean;
-}
-
-export interface NextAction {
-  command: string;
-  description: string;
-}
+import { renderFinding, type BudgetPlan, type CheckReport, type CheckVerb, type ErrorCode, type Finding, type NextAction, type Scope, type Status } from '../model.js';
+import { describeReason } from '../scope/reasons.js';
 
 export interface Limits {
   max_checks: number;
@@ -26,9 +9,21 @@ export interface Limits {
 }
 
 export interface ErrorInfo {
-  code: 'usage' | 'config' | 'environment' | 'internal';
+  code: ErrorCode;
   message: string;
   key: string | null;
+}
+
+/** The scope as the envelope shows it: the reason to run everything in words. */
+export interface EnvelopeScope extends Omit<Scope, 'full'> {
+  full_reason: string | null;
+  omitted_changed_files?: number;
+}
+
+/** A check as the envelope shows it: findings rendered as bounded `path:line:col message` strings. */
+export interface EnvelopeCheck extends Omit<CheckReport, 'findings'> {
+  details: string[];
+  omitted_details: number;
 }
 
 export interface Envelope {
@@ -36,8 +31,8 @@ export interface Envelope {
   ok: boolean;
   command: string;
   result: {
-    scope?: Scope & { omitted_changed_files?: number };
-    checks?: (CheckReport & { omitted_details: number })[];
+    scope?: EnvelopeScope;
+    checks?: EnvelopeCheck[];
     summary?: Record<'total' | 'passed' | 'failed' | 'errors' | 'deferred' | 'skipped' | 'omitted_checks', number>;
     error?: ErrorInfo;
     run_id?: string;
@@ -47,6 +42,16 @@ export interface Envelope {
   };
   next_actions: NextAction[];
   duration_ms: number;
+}
+
+/**
+ * What a verb answers: the envelope (the contract), and the structured findings behind each listed
+ * check's details (same order, same bounds), which the github and sarif views read instead of parsing
+ * the strings back.
+ */
+export interface Answer {
+  envelope: Envelope;
+  findings: ReadonlyMap<string, readonly Finding[]>;
 }
 
 const ORDER: Record<Status, number> = { fail: 0, error: 1, deferred: 2, pass: 3, skipped: 4 };
@@ -60,11 +65,11 @@ export function clip(text: string, max: number): string {
 }
 
 /** A check run is ok when nothing failed or errored; deferred is not failure (DESIGN §4). */
-export function isOk(checks: readonly CheckReport[]): boolean {
+export function isOk(checks: readonly Pick<CheckReport, 'status'>[]): boolean {
   return checks.every((c) => c.status !== 'fail' && c.status !== 'error');
 }
 
-export function summarise(checks: readonly CheckReport[], omitted: number): NonNullable<Envelope['result']['summary']> {
+export function summarise(checks: readonly Pick<CheckReport, 'status'>[], omitted: number): NonNullable<Envelope['result']['summary']> {
   const n = (s: Status) => checks.filter((c) => c.status === s).length;
   return {
     total: checks.length,
@@ -77,38 +82,58 @@ export function summarise(checks: readonly CheckReport[], omitted: number): NonN
   };
 }
 
-/** Bound the checks (failures first), their details and each detail's length (DESIGN §6). */
-export function boundChecks(checks: readonly CheckReport[], limits: Limits): NonNullable<Envelope['result']['checks']> {
+/** The reports kept in the envelope (failures first, then in run order), at most max_checks. */
+function kept(checks: readonly CheckReport[], limits: Limits): CheckReport[] {
   return checks
     .map((c, i) => ({ c, i }))
     .sort((a, b) => ORDER[a.c.status] - ORDER[b.c.status] || a.i - b.i)
     .slice(0, limits.max_checks)
-    .map(({ c }) => ({
-      ...c,
-      details: c.details.slice(0, limits.max_details).map((d) => clip(d, limits.max_detail_chars)),
-      omitted_details: Math.max(0, c.details.length - limits.max_details),
-    }));
+    .map(({ c }) => c);
 }
 
-export function boundScope(scope: Scope, limits: Limits): NonNullable<Envelope['result']['scope']> {
+/** Bound the checks (failures first), their details and each detail's length (DESIGN §6). */
+export function boundChecks(checks: readonly CheckReport[], limits: Limits): EnvelopeCheck[] {
+  return kept(checks, limits).map((c) => ({
+    id: c.id,
+    status: c.status,
+    duration_ms: c.duration_ms,
+    details: c.findings.slice(0, limits.max_details).map((f) => clip(renderFinding(f), limits.max_detail_chars)),
+    log: c.log,
+    ...(c.cached ? { cached: true } : {}),
+    omitted_details: Math.max(0, c.findings.length - limits.max_details),
+  }));
+}
+
+export function boundScope(scope: Scope, limits: Limits): EnvelopeScope {
+  const shown: EnvelopeScope = {
+    base: scope.base,
+    merge_base: scope.merge_base,
+    mode: scope.mode,
+    full_reason: scope.full ? describeReason(scope.full) : null,
+    changed_files: scope.changed_files,
+    changed_scopes: scope.changed_scopes,
+    expanded_scopes: scope.expanded_scopes,
+  };
   const omitted = scope.changed_files.length - limits.max_files;
-  if (omitted <= 0) return scope;
-  return { ...scope, changed_files: scope.changed_files.slice(0, limits.max_files), omitted_changed_files: omitted };
+  if (omitted <= 0) return shown;
+  return { ...shown, changed_files: scope.changed_files.slice(0, limits.max_files), omitted_changed_files: omitted };
 }
 
 /**
- * The envelope of a check run (loop, gate, mutate): the checks bounded (failures first), the summary
+ * The answer of a check run (loop, gate, mutate): the checks bounded (failures first), the summary
  * counting every check (kept or omitted), and `ok` decided on all of them, never on the kept ones only.
  */
 export function checksEnvelope(
-  verb: 'loop' | 'gate' | 'mutate',
+  verb: CheckVerb,
   scope: Scope,
   reports: readonly CheckReport[],
   limits: Limits,
   run: { id: string; next: NextAction[]; started: number; budget?: BudgetPlan | null },
-): Envelope {
+): Answer {
   const bounded = boundChecks(reports, limits);
-  return {
+  const shown = (f: Finding): Finding => ({ ...f, message: clip(f.message, limits.max_detail_chars) });
+  const findings = new Map(kept(reports, limits).map((c) => [c.id, c.findings.slice(0, limits.max_details).map(shown)]));
+  const envelope: Envelope = {
     schema_version: 1,
     ok: isOk(reports),
     command: `harness ${verb}`,
@@ -122,6 +147,7 @@ export function checksEnvelope(
     next_actions: run.next,
     duration_ms: Math.round(performance.now() - run.started),
   };
+  return { envelope, findings };
 }
 
 export function errorEnvelope(command: string, error: ErrorInfo, next: NextAction[], started: number): Envelope {
@@ -133,4 +159,9 @@ export function errorEnvelope(command: string, error: ErrorInfo, next: NextActio
     next_actions: next,
     duration_ms: Math.round(performance.now() - started),
   };
+}
+
+/** An answer with nothing behind its details (every envelope that is not a check run). */
+export function plain(envelope: Envelope): Answer {
+  return { envelope, findings: new Map() };
 }

@@ -1,4 +1,4 @@
-import type { CheckReport, NextAction } from './build.js';
+import type { CheckReport, CheckVerb, NextAction } from '../model.js';
 
 /** Quote an argument for display in a copy-pasteable POSIX shell command (harness itself never runs a shell). */
 export function shellQuote(arg: string): string {
@@ -11,7 +11,7 @@ export function shellQuote(arg: string): string {
  * `prefix` is how harness was invoked plus the global options the user passed, so the command works as pasted.
  */
 export function nextActions(
-  verb: 'loop' | 'gate' | 'mutate',
+  verb: CheckVerb,
   prefix: string,
   checks: readonly CheckReport[],
   run: { noChange: boolean; only: boolean },
@@ -44,7 +44,7 @@ export function nextActions(
 /** mutate: survivors → the command re-running exactly them; untested lines → add tests; green → gate. */
 function mutateActions(prefix: string, checks: readonly CheckReport[]): NextAction[] {
   const mutation = checks.find((c) => c.id === 'mutation');
-  const survivors = (mutation?.status === 'fail' ? mutation.details : []).map((d) => /\[(m-[0-9a-f]+)\]$/.exec(d)?.[1]).filter(Boolean);
+  const survivors = (mutation?.status === 'fail' ? mutation.findings : []).map((f) => f.id).filter((id): id is string => id !== undefined);
   const actions: NextAction[] = [];
   if (survivors.length > 0) {
     actions.push({

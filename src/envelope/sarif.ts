@@ -1,31 +1,27 @@
 import { createHash } from 'node:crypto';
-import type { Envelope } from './build.js';
-import { locate } from './github.js';
+import type { Finding } from '../model.js';
+import type { Answer } from './build.js';
+
+/** A relative URI for a repo path: encodeURI leaves `#` and `?`, which a URI reader would cut at. */
+const uriOf = (path: string) => encodeURI(path).replace(/#/g, '%23').replace(/\?/g, '%3F');
+
+/** Where a finding is: its file and line, else its file (line 1), else harness.toml — code scanning rejects a result without a location. */
+function whereOf(f: Finding): { file: string; line: number; col: number; message: string } {
+  if (f.path === null) return { file: 'harness.toml', line: 1, col: 1, message: f.message };
+  return { file: f.path, line: Math.max(1, f.line ?? 1), col: Math.max(1, f.col ?? 1), message: f.message };
+}
 
 /**
  * `--format sarif`: SARIF 2.1.0. One rule per check id (stable across runs); one result per finding
  * of a failed or errored check, with a partial fingerprint that survives line moves (check, file and
  * message, not the line).
  */
-/** A relative URI for a repo path: encodeURI leaves `#` and `?`, which a URI reader would cut at. */
-const uriOf = (path: string) => encodeURI(path).replace(/#/g, '%23').replace(/\?/g, '%3F');
-
-/**
- * Where a finding is: its `path:line:col`, else a leading `path: …` (line 1), else harness.toml — code
- * scanning rejects a result without a location.
- */
-function whereOf(detail: string): { file: string; line: number; col: number; message: string } {
-  const at = locate(detail);
-  if (at) return { ...at, line: Math.max(1, at.line), col: Math.max(1, at.col) };
-  const file = /^([^\s:][^:]*\.[A-Za-z0-9]+):\s/.exec(detail)?.[1];
-  return file ? { file, line: 1, col: 1, message: detail.slice(file.length + 1).trim() } : { file: 'harness.toml', line: 1, col: 1, message: detail };
-}
-
-export function renderSarif(env: Envelope, version: string): string {
+export function renderSarif(answer: Answer, version: string): string {
+  const env = answer.envelope;
   const bad = (env.result.checks ?? []).filter((c) => c.status === 'fail' || c.status === 'error');
   const results = bad.flatMap((c) =>
-    c.details.map((d) => {
-      const at = whereOf(d);
+    (answer.findings.get(c.id) ?? []).map((f) => {
+      const at = whereOf(f);
       const message = at.message;
       const fingerprint = createHash('sha256').update(`${c.id}\0${at.file}\0${message}`).digest('hex').slice(0, 32);
       return {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Envelope } from '../envelope/build.js';
+import { harnessPath } from '../util/harness-dir.js';
 
 export const AGENTS = ['claude', 'codex', 'cursor'] as const;
 export type Agent = (typeof AGENTS)[number];
@@ -42,7 +43,7 @@ export function reasonOf(env: Envelope): string {
  * unchanged failure the hook lets the agent stop: repeating the same instruction forever helps no one.
  */
 export function guard(root: string, agent: Agent, signature: string | null, max: number): boolean {
-  const dir = join(root, '.harness', 'hooks');
+  const dir = harnessPath(root, 'hooks');
   const file = join(dir, `${agent}.json`);
   let state = { signature: '', count: 0 };
   try {

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { isCode, Resolver } from '../checks/imports.js';
 import { validateConfig, findCycle } from '../config/validate.js';
 import { deriveRawConfig } from '../config/workspace.js';
 import { workTreeFiles } from '../diff/files.js';
 import { Git } from '../diff/git.js';
-import { classifier } from '../scope/classify.js';
+import { classifier, isCode } from '../scope/classify.js';
 import { ownerOf } from '../scope/resolve.js';
+import { Resolver } from '../tools/source.js';
+import { reachable as walk } from '../util/graph.js';
 
 type Graph = Record<string, string[]>;
 
@@ -19,10 +20,7 @@ async function remoteBase(root: string): Promise<string | null> {
 }
 
 function reachable(graph: Graph, from: string): Set<string> {
-  const seen = new Set([from]);
-  const queue = [from];
-  for (let i = 0; i < queue.length; i++) for (const n of graph[queue[i]!] ?? []) if (!seen.has(n) && seen.add(n)) queue.push(n);
-  return seen;
+  return walk([from], (n) => graph[n] ?? []);
 }
 
 const q = (s: string) => JSON.stringify(s); // TOML basic strings accept JSON string syntax

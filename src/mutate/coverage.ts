@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { CheckContext } from '../checks/check.js';
-import { toolArgv } from '../checks/tools.js';
+import type { ToolContext } from '../model.js';
+import { findVitest, runVitest } from '../tools/vitest.js';
 
 type Span = { start: { line: number }; end: { line: number } };
 
@@ -54,29 +54,17 @@ export interface LineCoverage {
  * changed statement, not only for the mutants selected to run.
  */
 export async function lineCoverage(
-  ctx: CheckContext,
+  ctx: ToolContext,
   box: string,
   group: { cwd: string; config: string | null; files: Map<string, number[]> },
   n: number,
 ): Promise<LineCoverage | { error: string }> {
-  const tool = toolArgv(box, group.cwd, 'vitest', 'vitest');
+  const tool = findVitest(box, group.cwd);
   if ('missing' in tool) return { error: tool.missing };
   const reports = join(ctx.runDir, `coverage-${n}`);
   const include = [...group.files.keys()].flatMap((f) => ['--coverage.include', relative(group.cwd, join(box, f))]);
-  const res = await ctx.exec(
-    [
-      ...tool.argv,
-      'run',
-      ...(group.config ? ['--config', group.config] : []),
-      '--coverage.enabled',
-      '--coverage.provider=v8',
-      '--coverage.reporter=json',
-      `--coverage.reportsDirectory=${reports}`,
-      ...include,
-      '--reporter=default',
-    ],
-    { cwd: group.cwd, env: { ...process.env, CI: 'true' } },
-  );
+  const coverage = ['--coverage.enabled', '--coverage.provider=v8', '--coverage.reporter=json', `--coverage.reportsDirectory=${reports}`];
+  const { res } = await runVitest(ctx, tool.argv, { cwd: group.cwd, config: group.config, args: [...coverage, ...include, '--reporter=default'] });
   if (res.aborted) return { error: 'the coverage run was interrupted' };
   if (/Cannot find (package|dependency) '@vitest\/coverage-v8'|MISSING DEPENDENCY/i.test(res.tail)) {
     return { error: '@vitest/coverage-v8 is not installed: harness mutate needs it to find changed lines no test executes (npm i -D @vitest/coverage-v8)' };

@@ -1,28 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { repoPath } from '../tools/find.js';
+import { instrument, type Span, type StrykerResult } from '../tools/stryker.js';
 
 /** A mutant as harness reports it: 1-based lines and columns, end exclusive. */
-export interface Candidate {
+export interface Candidate extends Span {
   id: string;
-  file: string;
-  line: number;
-  col: number;
-  endLine: number;
-  endCol: number;
   mutator: string;
   original: string;
   replacement: string;
 }
-
-interface InstrumenterMutant {
-  mutatorName: string;
-  replacement: string;
-  location: { start: { line: number; column: number }; end: { line: number; column: number } };
-}
-
-const quiet = new Proxy({}, { get: (_t, key) => (String(key).startsWith('is') ? () => false : () => undefined) });
 
 /** The source text a location spans (1-based lines and columns, end exclusive). */
 export function textAt(source: string, c: Pick<Candidate, 'line' | 'col' | 'endLine' | 'endCol'>): string {
@@ -37,15 +25,14 @@ export function mutantId(c: Omit<Candidate, 'id' | 'original'>): string {
   return `m-${createHash('sha256').update(key).digest('hex').slice(0, 10)}`;
 }
 
-/**
- * Every mutant Stryker's own instrumenter would place wholly on the given lines of each file
- * (the instrumenter is loaded only here, for `harness mutate`).
- */
+/** The id of the mutant a Stryker result is about (its file relative to `box`, where Stryker ran). */
+export function resultId(box: string, r: StrykerResult): string {
+  const { start, end } = r.location;
+  return mutantId({ file: repoPath(box, r.fileName), line: start.line, col: start.column, endLine: end.line, endCol: end.column, mutator: r.mutatorName, replacement: r.replacement });
+}
+
+/** Every mutant Stryker's own instrumenter would place wholly on the given lines of each file. */
 export async function enumerate(root: string, lines: Map<string, number[]>): Promise<Candidate[]> {
-  const require = createRequire(import.meta.url);
-  const { Instrumenter } = (await import(require.resolve('@stryker-mutator/instrumenter'))) as {
-    Instrumenter: new (logger: unknown) => { instrument(files: unknown[], options: unknown): Promise<{ mutants: InstrumenterMutant[] }> };
-  };
   const out: Candidate[] = [];
   for (const [file, wanted] of [...lines].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const source = readFileSync(join(root, file), 'utf8');
@@ -56,13 +43,7 @@ export async function enumerate(root: string, lines: Map<string, number[]>): Pro
       if (last && l === last[1] + 1) last[1] = l;
       else runs.push([l, l]);
     }
-    const ranges = runs.map(([a, b]) => ({ start: { line: a - 1, column: 0 }, end: { line: b - 1, column: Number.MAX_SAFE_INTEGER } }));
-    const { mutants } = await new Instrumenter(quiet).instrument([{ name: join(root, file), content: source, mutate: ranges }], {
-      plugins: null,
-      excludedMutations: [],
-      ignorers: [],
-    });
-    for (const m of mutants) {
+    for (const m of await instrument(join(root, file), source, runs)) {
       const loc = { line: m.location.start.line + 1, col: m.location.start.column + 1, endLine: m.location.end.line + 1, endCol: m.location.end.column + 1 };
       const base = { file, ...loc, mutator: m.mutatorName, replacement: m.replacement };
       out.push({ ...base, id: mutantId(base), original: textAt(source, loc) });

@@ -1,14 +1,23 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Check, CheckContext, CheckResult } from '../checks/check.js';
-import { VITEST_CONFIGS } from '../checks/test.js';
-import { findPackage, nearest } from '../checks/tools.js';
+import type { Config } from '../config/types.js';
+import type { FileDiff } from '../diff/lines.js';
+import type { Finding, Scope, ToolContext } from '../model.js';
 import { classifier } from '../scope/classify.js';
-import { lineCoverage, type LineCoverage } from './coverage.js';
+import { noDiffReason } from '../scope/reasons.js';
+import { findPackage, nearest, packageVersion } from '../tools/find.js';
+import { VITEST_CONFIGS } from '../tools/vitest.js';
+import { lineCoverage } from './coverage.js';
 import { enumerate, select, type Candidate } from './mutants.js';
-import { recheck } from './recheck.js';
+import { judge, type Group, type Outcome } from './verdicts.js';
 import { createSandbox, removeSandbox } from './sandbox.js';
-import { runStryker } from './stryker.js';
+
+/** What the mutation stages read: a tool context plus the run's config, scope and diff. */
+export interface MutateContext extends ToolContext {
+  config: Config;
+  scope: Scope;
+  diff(): Promise<Map<string, FileDiff> | null>;
+}
 
 export interface MutateOptions {
   maxMutants: number;
@@ -17,18 +26,10 @@ export interface MutateOptions {
   progress: ((text: string) => void) | null;
 }
 
-interface Outcome {
-  mutant: Candidate;
-  verdict: 'killed' | 'survived' | 'error';
-  note: string;
-}
-
-interface Findings {
-  /** null when the coverage step did not complete. */
-  untested: string[] | null;
-  outcomes: Outcome[];
-  error: string | null;
-}
+/** The pipeline's answer: what it found, or why it stopped (with what it knew by then). */
+export type MutateResult =
+  | { kind: 'done'; untested: Finding[]; outcomes: Outcome[] }
+  | { kind: 'error'; error: string; untested: Finding[] | null };
 
 /** Supported vitest majors: Stryker 9.6.1 with vitest 5 silently reports every mutant Survived. */
 const SUPPORTED_VITEST = [2, 3, 4];
@@ -37,7 +38,7 @@ function vitestMajorProblem(root: string, dirs: string[]): string | null {
   for (const d of dirs) {
     const pkg = findPackage(root, join(root, d), 'vitest');
     if (!pkg) return `vitest is not installed for ${d || '.'} (npm i -D vitest)`;
-    const version = (JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { version: string }).version;
+    const version = packageVersion(pkg);
     const major = Number(version.split('.')[0]);
     if (!SUPPORTED_VITEST.includes(major)) {
       return `vitest ${version} is not supported by harness mutate (Stryker 9.6.1 reports every mutant of vitest ${major} as survived); supported majors: ${SUPPORTED_VITEST.join(', ')}`;
@@ -46,134 +47,91 @@ function vitestMajorProblem(root: string, dirs: string[]): string | null {
   return null;
 }
 
-async function pipeline(ctx: CheckContext, opts: MutateOptions): Promise<Findings> {
-  const none: Findings = { untested: null, outcomes: [], error: null };
+/** Stage 1: the added lines of changed runtime files (mapped to a scope or not: an unmapped file is no less code). */
+async function changedLines(ctx: MutateContext): Promise<Map<string, number[]> | { error: string }> {
   const diff = await ctx.diff();
-  if (diff === null) return { ...none, error: `cannot tell which lines changed: ${ctx.scope.full_reason ?? 'no merge-base'}` };
+  if (diff === null) return { error: noDiffReason(ctx.scope.full) };
   const { isRuntimeCode } = classifier(ctx.config);
   const changed = new Map<string, number[]>();
   for (const [file, d] of diff) {
     const lines = d.added.map((l) => l.line);
-    // Every changed runtime file counts, mapped to a scope or not: an unmapped file is no less code.
-    if (lines.length > 0 && isRuntimeCode(file) && existsSync(join(ctx.root, file))) {
-      changed.set(file, lines);
-    }
+    if (lines.length > 0 && isRuntimeCode(file) && existsSync(join(ctx.root, file))) changed.set(file, lines);
   }
-  if (changed.size === 0) return { ...none, untested: [] };
   const globby = [...changed.keys()].filter((f) => /[[\]{}()*?!]/.test(f));
-  if (globby.length > 0) {
-    return { ...none, error: `Stryker cannot mutate files whose path has glob characters ([]{}()*?!): ${globby.join(', ')}` };
-  }
+  if (globby.length > 0) return { error: `Stryker cannot mutate files whose path has glob characters ([]{}()*?!): ${globby.join(', ')}` };
+  if (changed.size === 0) return changed;
   const problem = vitestMajorProblem(ctx.root, [...new Set([...changed.keys()].map((f) => dirname(f)))]);
-  if (problem) return { ...none, error: problem };
-
-  const box = await createSandbox(ctx.root, basename(ctx.runDir));
-  try {
-    // One group per vitest config: Stryker and coverage run where that config lives.
-    const groups = new Map<string, { cwd: string; config: string | null; files: Map<string, number[]> }>();
-    for (const [file, lines] of changed) {
-      const config = nearest(box, dirname(join(box, file)), VITEST_CONFIGS);
-      const key = config ?? '';
-      const g = groups.get(key) ?? groups.set(key, { cwd: config ? dirname(config) : box, config, files: new Map() }).get(key)!;
-      g.files.set(file, lines);
-    }
-    const untested: string[] = [];
-    const executed = new Map<string, number[]>();
-    let n = 0;
-    const coverageStarted = performance.now();
-    for (const g of groups.values()) {
-      const cov: LineCoverage | { error: string } = await lineCoverage(ctx, box, g, n++);
-      if ('error' in cov) return { ...none, error: cov.error };
-      if (cov.unknown.length > 0) return { ...none, error: `no coverage data for ${cov.unknown.join(', ')}: its lines cannot be judged` };
-      untested.push(...cov.untested.map((u) => `${u.file}:${u.line}:1 changed line executed by no test`));
-      for (const [f, l] of cov.executed) executed.set(f, l);
-    }
-    // A re-check that runs this much longer than all the tests did is a reproduced timeout.
-    const recheckLimit = Math.max(15_000, 3 * (performance.now() - coverageStarted));
-    // Enumerate over all changed lines (a mutant may span a closing `}` that is not executable), then
-    // drop mutants that start on an untested line: those lines already fail on their own.
-    const untestedAt = new Set(untested.map((u) => u.split(':1 changed')[0]));
-    const candidates = (await enumerate(box, changed)).filter((c) => executed.has(c.file) && !untestedAt.has(`${c.file}:${c.line}`));
-    const chosen = opts.only ? candidates.filter((c) => opts.only!.includes(c.id)) : select(candidates, opts.maxMutants);
-    if (opts.only && chosen.length !== opts.only.length) {
-      const missing = opts.only.filter((id) => !chosen.some((c) => c.id === id));
-      return { ...none, untested, error: `no such mutant on the changed lines: ${missing.join(', ')} (the code changed since?)` };
-    }
-    const outcomes: Outcome[] = [];
-    for (const g of groups.values()) {
-      const mine = chosen.filter((c) => g.files.has(c.file));
-      if (mine.length === 0) continue;
-      const results = await runStryker(ctx, box, g, mine, n++, (i, t) => opts.progress?.(`mutant ${i} of ${t}`));
-      if ('error' in results) return { ...none, untested, error: results.error };
-      for (const m of mine) {
-        const r = results.get(m.id);
-        if (!r) {
-          outcomes.push({ mutant: m, verdict: 'error', note: 'Stryker did not test this mutant' });
-          continue;
-        }
-        if (r.status === 'Killed' || r.status === 'CompileError' || r.status === 'RuntimeError') {
-          outcomes.push({ mutant: m, verdict: 'killed', note: r.status });
-          continue;
-        }
-        if (r.status === 'Survived' && r.testsCompleted === 0) {
-          outcomes.push({ mutant: m, verdict: 'error', note: 'Stryker ran no test for it (testsCompleted: 0): a tool error, not a survivor' });
-          continue;
-        }
-        // Survived, NoCoverage (vitest coverage says the line runs) and Timeout: ask plain vitest.
-        const tests = [...new Set((r.coveredBy ?? []).map((id) => id.split('#')[0]!).filter(Boolean))];
-        const again = await recheck(ctx, box, g, m, tests, n++, recheckLimit);
-        if (again.verdict === 'error') outcomes.push({ mutant: m, verdict: 'error', note: again.why });
-        else if (r.status === 'Timeout') {
-          outcomes.push({ mutant: m, verdict: again.verdict === 'killed' ? 'killed' : 'survived', note: `Timeout ${again.verdict === 'killed' ? 'reproduced' : 'did not reproduce'} (covered by ${tests.length} test files)` });
-        } else if (again.verdict === 'killed') {
-          outcomes.push({ mutant: m, verdict: 'error', note: `Stryker says ${r.status} but plain vitest kills it: a tool disagreement` });
-        } else {
-          outcomes.push({ mutant: m, verdict: 'survived', note: `survived (covered by ${r.coveredBy?.length ?? 0} tests)` });
-        }
-      }
-    }
-    writeFileSync(join(ctx.runDir, 'mutants.json'), JSON.stringify(outcomes, null, 2));
-    return { untested, outcomes, error: null };
-  } finally {
-    removeSandbox(box);
-  }
+  return problem ? { error: problem } : changed;
 }
 
-/** Render one mutant as `path:line:col Mutator 'original' → 'replacement' …  [id]`. */
-function describe(o: Outcome): string {
-  const m = o.mutant;
-  return `${m.file}:${m.line}:${m.col} ${m.mutator} '${m.original}' → '${m.replacement}' ${o.note} [${m.id}]`;
+/** Stage 2: one group per vitest config (Stryker and coverage run where that config lives). */
+function groupsOf(box: string, changed: Map<string, number[]>): Group[] {
+  const groups = new Map<string, Group>();
+  for (const [file, lines] of changed) {
+    const config = nearest(box, dirname(join(box, file)), VITEST_CONFIGS);
+    const key = config ?? '';
+    const g = groups.get(key) ?? groups.set(key, { cwd: config ? dirname(config) : box, config, files: new Map() }).get(key)!;
+    g.files.set(file, lines);
+  }
+  return [...groups.values()];
+}
+
+/** Stage 3: which changed lines the tests execute, and how long the tests took (for re-check limits). */
+async function coverageOf(ctx: MutateContext, box: string, groups: readonly Group[]) {
+  const untested: Finding[] = [];
+  const executed = new Map<string, number[]>();
+  const started = performance.now();
+  for (const [n, g] of groups.entries()) {
+    const cov = await lineCoverage(ctx, box, g, n);
+    if ('error' in cov) return { error: cov.error };
+    if (cov.unknown.length > 0) return { error: `no coverage data for ${cov.unknown.join(', ')}: its lines cannot be judged` };
+    untested.push(...cov.untested.map((u) => ({ path: u.file, line: u.line, col: 1, message: 'changed line executed by no test' })));
+    for (const [f, l] of cov.executed) executed.set(f, l);
+  }
+  return { untested, executed, ms: performance.now() - started };
+}
+
+/** Stage 4: the mutants to run — `--mutant` ids exactly, else a breadth-first selection. */
+async function chooseMutants(box: string, changed: Map<string, number[]>, cov: { untested: Finding[]; executed: Map<string, number[]> }, opts: MutateOptions) {
+  // Enumerate over all changed lines (a mutant may span a closing `}` that is not executable), then
+  // drop mutants that start on an untested line: those lines already fail on their own.
+  const untestedAt = new Set(cov.untested.map((u) => `${u.path}:${u.line}`));
+  const candidates = (await enumerate(box, changed)).filter((c) => cov.executed.has(c.file) && !untestedAt.has(`${c.file}:${c.line}`));
+  if (!opts.only) return { chosen: select(candidates, opts.maxMutants) };
+  const chosen = candidates.filter((c) => opts.only!.includes(c.id));
+  const missing = opts.only.filter((id) => !chosen.some((c) => c.id === id));
+  if (missing.length > 0) return { error: `no such mutant on the changed lines: ${missing.join(', ')} (the code changed since?)` };
+  return { chosen };
 }
 
 /**
- * The mutation checks of `harness mutate` (DESIGN §5): `untested_lines` (changed executable lines no
- * test executes) and `mutation` (every selected mutant on executed changed lines must be killed). They
- * share one pipeline run: sandbox → coverage → mutants → Stryker → plain-vitest re-check.
+ * `harness mutate` (DESIGN §5), in stages: changed lines → sandbox → coverage → mutants → Stryker →
+ * plain-vitest re-check. Everything runs in the sandbox; the user's work tree is never written.
  */
-export function mutationChecks(opts: MutateOptions): Check[] {
-  let shared: Promise<Findings> | undefined;
-  const run = (ctx: CheckContext) => (shared ??= pipeline(ctx, opts));
-  const untested: Check = {
-    id: 'untested_lines',
-    cost: 6,
-    async run(ctx): Promise<CheckResult> {
-      const f = await run(ctx);
-      if (f.untested === null) return { status: 'error', details: [f.error ?? 'the coverage step did not run'] };
-      return f.untested.length > 0 ? { status: 'fail', details: f.untested } : { status: 'pass', details: [] };
-    },
-  };
-  const mutation: Check = {
-    id: 'mutation',
-    cost: 5, // starts first, so the shared pipeline's tool output lands in the mutation log
-    async run(ctx): Promise<CheckResult> {
-      const f = await run(ctx);
-      if (f.error) return { status: 'error', details: [f.error] };
-      const errors = f.outcomes.filter((o) => o.verdict === 'error').map(describe);
-      if (errors.length > 0) return { status: 'error', details: errors };
-      const survivors = f.outcomes.filter((o) => o.verdict === 'survived').map(describe);
-      if (f.outcomes.length === 0) return { status: 'skipped', details: ['no mutant on the changed lines that tests execute'] };
-      return survivors.length > 0 ? { status: 'fail', details: survivors } : { status: 'pass', details: [] };
-    },
-  };
-  return [untested, mutation];
+export async function mutatePipeline(ctx: MutateContext, opts: MutateOptions): Promise<MutateResult> {
+  const changed = await changedLines(ctx);
+  if ('error' in changed) return { kind: 'error', error: changed.error as string, untested: null };
+  if (changed.size === 0) return { kind: 'done', untested: [], outcomes: [] };
+  const box = await createSandbox(ctx.root, basename(ctx.runDir));
+  try {
+    const groups = groupsOf(box, changed);
+    const cov = await coverageOf(ctx, box, groups);
+    if ('error' in cov) return { kind: 'error', error: cov.error!, untested: null };
+    const { chosen, error } = await chooseMutants(box, changed, cov, opts);
+    if (error !== undefined) return { kind: 'error', error, untested: cov.untested };
+    // A re-check that runs this much longer than all the tests did is a reproduced timeout.
+    const recheckLimit = Math.max(15_000, 3 * cov.ms);
+    const outcomes: Outcome[] = [];
+    for (const [i, g] of groups.entries()) {
+      const mine = chosen.filter((c: Candidate) => g.files.has(c.file));
+      if (mine.length === 0) continue;
+      const judged = await judge(ctx, box, g, mine, { n: groups.length + i, recheckLimit, progress: opts.progress });
+      if ('error' in judged) return { kind: 'error', error: judged.error, untested: cov.untested };
+      outcomes.push(...judged.outcomes);
+    }
+    writeFileSync(join(ctx.runDir, 'mutants.json'), JSON.stringify(outcomes, null, 2));
+    return { kind: 'done', untested: cov.untested, outcomes };
+  } finally {
+    removeSandbox(box);
+  }
 }

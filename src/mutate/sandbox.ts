@@ -1,8 +1,7 @@
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { workTreeFiles } from '../diff/files.js';
-
-const TMP = join('.harness', 'tmp');
+import { harnessPath } from '../util/harness-dir.js';
 
 function pidAlive(pid: number): boolean {
   try {
@@ -15,7 +14,7 @@ function pidAlive(pid: number): boolean {
 
 /** Remove sandboxes left by runs that died (SIGKILL): their owning pid is in the directory name. */
 export function removeStaleSandboxes(root: string): void {
-  const dir = join(root, TMP);
+  const dir = harnessPath(root, 'tmp');
   if (!existsSync(dir)) return;
   for (const name of readdirSync(dir)) {
     const pid = Number(/^mutate-(\d+)-/.exec(name)?.[1]);
@@ -64,7 +63,7 @@ function mirrorModules(root: string, box: string, from: string, to: string): voi
  */
 export async function createSandbox(root: string, runId: string): Promise<string> {
   removeStaleSandboxes(root);
-  const box = join(root, TMP, `mutate-${process.pid}-${runId}`);
+  const box = harnessPath(root, 'tmp', `mutate-${process.pid}-${runId}`);
   try {
     mkdirSync(box, { recursive: true });
     const dirs = new Set<string>(['']);

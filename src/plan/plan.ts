@@ -1,45 +1,33 @@
-import { boundariesCheck } from '../checks/boundaries.js';
-import { changedTestsCheck } from '../checks/changed-tests.js';
 import type { Check } from '../checks/check.js';
-import { fileSizeCheck } from '../checks/file-size.js';
-import { graphCheck } from '../checks/graph.js';
-import { suppressionsCheck } from '../checks/suppressions.js';
-import { commandCheck } from '../checks/command.js';
-import { lintCheck } from '../checks/lint.js';
-import { testCheck } from '../checks/test.js';
-import { typecheckCheck } from '../checks/typecheck.js';
-import type { Config, Verb } from '../config/types.js';
+import { commandChecks, guardChecks, mutateChecks, SCOPE_CHECKS } from '../checks/registry.js';
+import type { Config } from '../config/types.js';
 import { HarnessError } from '../errors.js';
-import { allScopes, type Scope } from '../scope/resolve.js';
+import type { CheckVerb, CommandVerb, Scope } from '../model.js';
+import type { MutateOptions } from '../mutate/pipeline.js';
+import { allScopes } from '../scope/resolve.js';
 
-/** The structural guards (DESIGN §4): cheap, one each per run, over the diff or the scopes' files. */
-function guards(config: Config, scopes: readonly string[]): Check[] {
-  return [
-    suppressionsCheck(),
-    fileSizeCheck(),
-    ...(config.mutate.require_changed_tests ? [changedTestsCheck()] : []),
-    graphCheck(scopes),
-    boundariesCheck(scopes),
-  ];
+function checksFor(scopes: readonly string[], config: Config, verb: CommandVerb, everyCommand: boolean): Check[] {
+  const perScope = [...guardChecks(config, scopes), ...scopes.flatMap((s) => SCOPE_CHECKS.map((make) => make(s)))];
+  return [...perScope, ...commandChecks(config, verb, everyCommand ? null : scopes)];
 }
 
-function checksFor(scopes: readonly string[], config: Config, verb: Verb, everyCommand: boolean): Check[] {
-  const perScope = [...guards(config, scopes), ...scopes.flatMap((s) => [lintCheck(s), typecheckCheck(s), testCheck(s)])];
-  const commands = config.checks.command
-    .filter((c) => c.verbs.includes(verb))
-    .filter((c) => everyCommand || c.scopes.length === 0 || c.scopes.some((s) => scopes.includes(s)))
-    .map(commandCheck);
-  return [...perScope, ...commands];
+export interface PlanOptions {
+  /** `--only`: exactly these check ids, which may be any scope's. */
+  only: readonly string[] | null;
+  /** mutate's options (`--max-mutants`, `--mutant`, progress). */
+  mutate?: MutateOptions;
 }
 
 /**
  * The checks a verb runs: gate runs every check of every scope; loop those of the expanded scopes
- * (with no change, none). `only` narrows to exactly the named checks, which may be any scope's.
+ * (with no change, none); mutate its mutation checks. `only` narrows loop and gate to exactly the named
+ * checks.
  */
-export function plan(verb: Verb, config: Config, scope: Scope, only: readonly string[] | null): Check[] {
-  if (only) {
+export function plan(verb: CheckVerb, config: Config, scope: Scope, opts: PlanOptions): Check[] {
+  if (verb === 'mutate') return mutateChecks(config, opts.mutate ?? { maxMutants: config.mutate.max_mutants, only: null, progress: null });
+  if (opts.only) {
     const known = new Map(checksFor(allScopes(config), config, verb, true).map((c) => [c.id, c]));
-    return only.map((id) => {
+    return opts.only.map((id) => {
       const check = known.get(id);
       if (!check) throw new HarnessError('usage', `--only: no check "${id}" (known: ${[...known.keys()].join(', ')})`, '--only');
       return check;

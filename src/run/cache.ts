@@ -1,30 +1,21 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/types.js';
 import { workTreeFiles } from '../diff/files.js';
 import { Git } from '../diff/git.js';
+import type { CacheInputs } from '../model.js';
 import { ownerOf } from '../scope/resolve.js';
+import { packageVersion } from '../tools/find.js';
+import { writeAtomic } from '../util/atomic.js';
 import { matcher } from '../util/glob.js';
+import { HARNESS_PREFIX, harnessPath } from '../util/harness-dir.js';
 
 const MAX_ENTRIES = 2000;
 
-export interface CacheInputs {
-  /** Repo-relative directory prefixes whose files the check reads ('' = everything). */
-  prefixes: string[];
-  /** The packages of the tools it may run, whose versions are part of the key. */
-  tools: string[];
-  /** The check reads the diff against the merge-base: the merge-base commit is part of the key. */
-  diff?: boolean;
-  /** Anything else the result depends on (e.g. the scopes a guard covers). */
-  variant?: string;
-  /** The tool may read git-ignored files under its prefixes (generated code, built .d.ts): hash them too. */
-  ignored?: boolean;
-}
-
 /** Git-ignored files (not node_modules/ or .harness/), walking the directories git reports collapsed. */
 async function ignoredFiles(root: string): Promise<string[]> {
-  const skip = (rel: string) => rel.startsWith('.harness/') || rel.split('/').includes('node_modules');
+  const skip = (rel: string) => rel.startsWith(HARNESS_PREFIX) || rel.split('/').includes('node_modules');
   const out: string[] = [];
   const walk = (rel: string) => {
     for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
@@ -69,7 +60,7 @@ export class ResultCache {
   }
 
   private dir(): string {
-    return join(this.root, '.harness', 'cache');
+    return harnessPath(this.root, 'cache');
   }
 
   /**
@@ -93,7 +84,7 @@ export class ResultCache {
 
   private toolVersion(tool: string): string {
     try {
-      return (JSON.parse(readFileSync(join(this.root, 'node_modules', tool, 'package.json'), 'utf8')) as { version: string }).version;
+      return packageVersion(join(this.root, 'node_modules', tool));
     } catch {
       return 'unknown';
     }
@@ -127,10 +118,7 @@ export class ResultCache {
 
   store(key: string, id: string): void {
     try {
-      mkdirSync(this.dir(), { recursive: true });
-      const tmp = join(this.dir(), `.${key}.${process.pid}.tmp`);
-      writeFileSync(tmp, JSON.stringify({ id, at: new Date().toISOString() }));
-      renameSync(tmp, join(this.dir(), `${key}.json`));
+      writeAtomic(join(this.dir(), `${key}.json`), JSON.stringify({ id, at: new Date().toISOString() }));
       this.prune();
     } catch {
       // a cache that cannot be written only costs time

@@ -1,15 +1,8 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Check } from '../checks/check.js';
-
-/** What the loop expects of its budget before it starts (reported in the envelope). */
-export interface BudgetPlan {
-  budget_ms: number;
-  /** When the last check is expected to end, from recorded durations (estimates where none is recorded). */
-  expected_ms: number;
-  /** How many checks are expected not to finish within the budget. */
-  expected_deferred: number;
-}
+import type { BudgetPlan } from '../model.js';
+import { writeAtomic } from '../util/atomic.js';
+import { harnessPath } from '../util/harness-dir.js';
 
 type Records = Record<string, number>;
 
@@ -27,7 +20,7 @@ export class Durations {
   private readonly records: Records;
 
   constructor(root: string) {
-    this.path = join(root, '.harness', 'durations.json');
+    this.path = harnessPath(root, 'durations.json');
     this.records = Durations.read(this.path);
   }
 
@@ -54,10 +47,7 @@ export class Durations {
 
   save(): void {
     try {
-      mkdirSync(join(this.path, '..'), { recursive: true });
-      const tmp = `${this.path}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(this.records));
-      renameSync(tmp, this.path);
+      writeAtomic(this.path, JSON.stringify(this.records));
     } catch {
       // durations are a planning hint: losing them only costs order
     }

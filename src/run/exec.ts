@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
+import type { ExecResult } from '../model.js';
 
 export interface ExecOptions {
   cwd: string;
@@ -12,18 +13,6 @@ export interface ExecOptions {
   captureLimit?: number;
   /** Sees stdout as it arrives (progress). */
   onStdout?: (chunk: string) => void;
-}
-
-export interface ExecResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stdoutTruncated: boolean;
-  /** The last 16 KiB of stdout+stderr, for error messages. */
-  tail: string;
-  aborted: boolean;
-  /** Set when the program could not be started at all (e.g. ENOENT). */
-  spawnError: string | null;
 }
 
 const TAIL_BYTES = 16 * 1024;
@@ -50,22 +39,42 @@ export function killAllGroups(signal: NodeJS.Signals): void {
  * SIGKILL after a grace period; when the child exits, whatever it left in its group is killed too,
  * so no check can leave an orphan behind.
  */
-export function exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
+/** stdout (up to the capture limit) and the tail of both streams; every byte also goes to the log. */
+function collector(opts: ExecOptions) {
   const limit = opts.captureLimit ?? 32 * 1024 * 1024;
+  const out: Buffer[] = [];
+  let outBytes = 0;
+  let truncated = false;
+  let tail = Buffer.alloc(0);
+  const keepTail = (chunk: Buffer) => {
+    tail = Buffer.concat([tail, chunk]);
+    if (tail.length > TAIL_BYTES) tail = tail.subarray(tail.length - TAIL_BYTES);
+  };
+  return {
+    stdout(chunk: Buffer): void {
+      opts.log.write(chunk);
+      opts.onStdout?.(chunk.toString('utf8'));
+      keepTail(chunk);
+      if (outBytes + chunk.length <= limit) {
+        out.push(chunk);
+        outBytes += chunk.length;
+      } else truncated = true;
+    },
+    stderr(chunk: Buffer): void {
+      opts.log.write(chunk);
+      keepTail(chunk);
+    },
+    collected: () => ({ stdout: Buffer.concat(out).toString('utf8'), stdoutTruncated: truncated, tail: tail.toString('utf8') }),
+  };
+}
+
+export function exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
   return new Promise((resolve) => {
-    const out: Buffer[] = [];
-    let outBytes = 0;
-    let truncated = false;
-    let tail = Buffer.alloc(0);
+    const output = collector(opts);
     let aborted = false;
     let spawnError: string | null = null;
     let exit: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null };
-    const child = spawn(argv[0]!, argv.slice(1), {
-      cwd: opts.cwd,
-      env: opts.env ?? process.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd, env: opts.env ?? process.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const pid = child.pid;
     if (pid !== undefined) liveGroups.add(pid);
     let killTimer: NodeJS.Timeout | undefined;
@@ -77,23 +86,8 @@ export function exec(argv: readonly string[], opts: ExecOptions): Promise<ExecRe
     };
     if (opts.signal.aborted) onAbort();
     else opts.signal.addEventListener('abort', onAbort, { once: true });
-    const keepTail = (chunk: Buffer) => {
-      tail = Buffer.concat([tail, chunk]);
-      if (tail.length > TAIL_BYTES) tail = tail.subarray(tail.length - TAIL_BYTES);
-    };
-    child.stdout.on('data', (chunk: Buffer) => {
-      opts.log.write(chunk);
-      opts.onStdout?.(chunk.toString('utf8'));
-      keepTail(chunk);
-      if (outBytes + chunk.length <= limit) {
-        out.push(chunk);
-        outBytes += chunk.length;
-      } else truncated = true;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      opts.log.write(chunk);
-      keepTail(chunk);
-    });
+    child.stdout.on('data', output.stdout);
+    child.stderr.on('data', output.stderr);
     child.on('error', (e) => {
       spawnError = e.message;
     });
@@ -104,14 +98,7 @@ export function exec(argv: readonly string[], opts: ExecOptions): Promise<ExecRe
       if (pid !== undefined) liveGroups.delete(pid);
       clearTimeout(killTimer);
       opts.signal.removeEventListener('abort', onAbort);
-      resolve({
-        ...exit,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stdoutTruncated: truncated,
-        tail: tail.toString('utf8'),
-        aborted,
-        spawnError,
-      });
+      resolve({ ...exit, ...output.collected(), aborted, spawnError });
     };
     child.on('exit', (code, signal) => {
       exit = { code, signal };

@@ -1,7 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError } from '../errors.js';
-import { harnessDir } from '../util/harness-dir.js';
+import { harnessDir, harnessPath } from '../util/harness-dir.js';
 
 const KEEP_RUNS = 20;
 
@@ -21,9 +21,9 @@ export function createRunDir(root: string): { id: string; dir: string } {
   try {
     dir = harnessDir(root, 'runs', id);
   } catch (e) {
-    throw new HarnessError('environment', `cannot write run logs under ${join(root, '.harness')}: ${(e as Error).message}`);
+    throw new HarnessError('environment', `cannot write run logs under ${harnessPath(root)}: ${(e as Error).message}`);
   }
-  const runsDir = join(root, '.harness', 'runs');
+  const runsDir = harnessPath(root, 'runs');
   const runs = readdirSync(runsDir).sort();
   for (const old of runs.slice(0, Math.max(0, runs.length - KEEP_RUNS))) {
     rmSync(join(runsDir, old), { recursive: true, force: true });

@@ -2,16 +2,15 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { Check, CheckContext, CheckResult } from '../checks/check.js';
+import type { Check, CheckContext } from '../checks/check.js';
 import type { Config } from '../config/types.js';
-import type { CheckReport } from '../envelope/build.js';
-import type { Scope } from '../scope/resolve.js';
 import { diffLines } from '../diff/lines.js';
+import { renderFinding, type BudgetPlan, type CheckReport, type CheckResult, type Scope } from '../model.js';
+import { harnessDir } from '../util/harness-dir.js';
 import type { ResultCache } from './cache.js';
-import { Durations, planBudget, type BudgetPlan } from './durations.js';
+import { Durations, planBudget } from './durations.js';
 import { exec } from './exec.js';
 import { fileStem } from './logs.js';
-import { harnessDir } from '../util/harness-dir.js';
 
 export interface RunOptions {
   root: string;
@@ -35,6 +34,24 @@ export interface RunOptions {
   onDone?: (report: CheckReport, finished: number, total: number) => void;
 }
 
+/** What every check of one run shares while the run goes on. */
+interface RunState {
+  opts: RunOptions;
+  total: number;
+  planned: ReadonlySet<string>;
+  durations: Durations;
+  /** Cache keys taken up front (one snapshot of the work tree), and which of them hit. */
+  keys: Map<string, string>;
+  hits: Set<string>;
+  /** Checks that passed for real: their results are stored after the run. */
+  passed: Check[];
+  reports: Map<string, CheckReport>;
+  running: Set<AbortController>;
+  stems: Set<string>;
+  diff: () => ReturnType<CheckContext['diff']>;
+  deadlineHit: boolean;
+}
+
 function endLog(log: Writable): Promise<void> {
   return new Promise((resolve) => {
     log.on('error', () => resolve()); // a full disk must not turn into a crash of the harness
@@ -50,18 +67,8 @@ async function cacheKey(cache: ResultCache, check: Check, opts: RunOptions, plan
   }
 }
 
-/**
- * Run checks shortest expected first (recorded durations), up to the core count in parallel, under the
- * budget (DESIGN §4). Returns every check's report and, under a budget, what was expected up front.
- */
-export async function runChecks(checks: readonly Check[], opts: RunOptions): Promise<{ reports: CheckReport[]; plan: BudgetPlan | null }> {
-  const reports = new Map<string, CheckReport>();
-  const concurrency = opts.concurrency ?? availableParallelism();
-  const durations = new Durations(opts.root);
-  // Tools run as child processes, one per core; in-process guards take no core slot of their own,
-  // they run in one lane beside the tools (else they would delay the tools, the critical path).
-  const planned = new Set(checks.map((c) => c.id));
-  // Cache keys are taken up front, from one snapshot of the work tree: a hit costs no time in the plan.
+/** Cache keys of the cacheable checks, and which are hits: a hit costs no time in the plan. */
+async function takeKeys(checks: readonly Check[], opts: RunOptions, planned: ReadonlySet<string>): Promise<{ keys: Map<string, string>; hits: Set<string> }> {
   const keys = new Map<string, string>();
   const hits = new Set<string>();
   for (const check of opts.cache ? checks : []) {
@@ -70,6 +77,131 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
     keys.set(check.id, key);
     if (opts.cache!.has(key)) hits.add(check.id);
   }
+  return { keys, hits };
+}
+
+function contextFor(st: RunState, controller: AbortController, stem: string, log: Writable): CheckContext {
+  const { opts } = st;
+  return {
+    root: opts.root,
+    runDir: opts.runDir,
+    fileStem: stem,
+    config: opts.config,
+    scope: opts.scope,
+    planned: st.planned,
+    diff: st.diff,
+    log,
+    signal: controller.signal,
+    exec: (argv, o) => {
+      log.write(`$ ${JSON.stringify(argv)} (cwd ${o?.cwd ?? opts.root})\n`);
+      const signal = o?.timeoutMs ? AbortSignal.any([controller.signal, AbortSignal.timeout(o.timeoutMs)]) : controller.signal;
+      return exec(argv, { cwd: o?.cwd ?? opts.root, env: { ...(o?.env ?? process.env), NO_COLOR: '1' }, log, signal, onStdout: o?.onStdout });
+    },
+  };
+}
+
+/** A check's result as reported: an aborted check is a timeout (gate), deferred (budget) or interrupted. */
+function reportOf(st: RunState, check: Check, result: CheckResult, aborted: { aborted: boolean; timedOut: boolean }, seconds: string): CheckReport {
+  const cached = st.hits.has(check.id);
+  const report: CheckReport = { id: check.id, status: result.status, duration_ms: 0, findings: result.findings, log: null, ...(cached ? { cached: true } : {}) };
+  const note = (message: string) => [{ path: null, message }];
+  if (!aborted.aborted) return report;
+  if (aborted.timedOut) return { ...report, status: 'fail', findings: note(`timed out after ${seconds}s (per-check limit of ${st.opts.checkTimeoutMs! / 1000}s)`) };
+  if (st.deadlineHit) return { ...report, status: 'deferred', findings: note(`stopped at the budget deadline after ${seconds}s`) };
+  return { ...report, status: 'error', findings: note('interrupted') };
+}
+
+/** Run one check: its log, its context, its (cached or real) result, and its final report. */
+async function runOne(st: RunState, check: Check): Promise<void> {
+  const started = performance.now();
+  const controller = new AbortController();
+  st.running.add(controller);
+  const limit = { aborted: false, timedOut: false };
+  const timer = st.opts.checkTimeoutMs === null ? undefined : setTimeout(() => ((limit.timedOut = true), controller.abort()), st.opts.checkTimeoutMs);
+  const stem = fileStem(check.id, st.stems);
+  const log = createWriteStream(join(st.opts.runDir, `${stem}.log`));
+  let logError: NodeJS.ErrnoException | null = null;
+  log.on('error', (e: NodeJS.ErrnoException) => (logError ??= e));
+  const cached = st.hits.has(check.id);
+  let result: CheckResult;
+  try {
+    if (cached) log.write(`CACHED ${st.keys.get(check.id)}: the same inputs passed before; not run\n`);
+    result = cached ? { status: 'pass', findings: [] } : await check.run(contextFor(st, controller, stem, log));
+  } catch (e) {
+    result = { status: 'error', findings: [{ path: null, message: `harness error in ${check.id}: ${(e as Error).message}` }] };
+  }
+  limit.aborted = controller.signal.aborted;
+  // Only a real pass is stored (after the run), never a failure, an error or an interrupted run.
+  if (st.keys.has(check.id) && !cached && result.status === 'pass' && !limit.aborted) st.passed.push(check);
+  clearTimeout(timer);
+  st.running.delete(controller);
+  const report = reportOf(st, check, result, limit, ((performance.now() - started) / 1000).toFixed(1));
+  await writeOutcome(log, report);
+  let final: CheckReport = { ...report, duration_ms: Math.round(performance.now() - started), log: `${st.opts.runDirRel}/${stem}.log` };
+  if (logError) {
+    // A green nobody can inspect is not given: a check whose log could not be written is an error.
+    const why = `its log could not be written (${(logError as NodeJS.ErrnoException).code ?? (logError as Error).message})`;
+    const status = final.status === 'pass' || final.status === 'skipped' ? 'error' : final.status;
+    final = { ...final, status, findings: [...final.findings, { path: null, message: why }], log: null };
+  }
+  if (!cached && !limit.aborted) st.durations.record(check.id, final.duration_ms);
+  st.reports.set(check.id, final);
+  st.opts.onDone?.(final, st.reports.size, st.total);
+}
+
+/** The end of a check's log: every problem on an `ERROR` line, then its status. */
+async function writeOutcome(log: Writable, report: CheckReport): Promise<void> {
+  for (const f of report.status === 'pass' ? [] : report.findings) log.write(`ERROR ${renderFinding(f)}\n`);
+  log.write(`STATUS ${report.status}\n`);
+  await endLog(log);
+}
+
+/** Checks never started: deferred at the budget, errors when the harness was interrupted. */
+function notStarted(st: RunState, left: readonly Check[]): void {
+  const interrupted = st.opts.interrupt.aborted;
+  const why = interrupted ? 'not started: the harness was interrupted' : `not started: the budget of ${st.opts.budgetMs! / 1000}s was used up`;
+  for (const check of left) {
+    st.reports.set(check.id, { id: check.id, status: interrupted ? 'error' : 'deferred', duration_ms: 0, findings: [{ path: null, message: why }], log: null });
+  }
+}
+
+/**
+ * A pass is stored under its key only if the work tree still hashes the same after the run: an edit
+ * that landed while the check ran must not be recorded as checked.
+ */
+async function storePasses(st: RunState): Promise<void> {
+  if (!st.opts.cache || st.passed.length === 0) return;
+  const after = st.opts.cache.fresh();
+  for (const check of st.passed) {
+    if ((await cacheKey(after, check, st.opts, st.planned)) === st.keys.get(check.id)) after.store(st.keys.get(check.id)!, check.id);
+  }
+}
+
+/** Run checks from the queue, one at a time, until it is empty or the budget or an interrupt stops it. */
+async function lane(st: RunState, queue: Check[]): Promise<void> {
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    if (st.deadlineHit || st.opts.interrupt.aborted) {
+      queue.unshift(next);
+      return;
+    }
+    await runOne(st, next);
+  }
+}
+
+/**
+ * Run checks shortest expected first (recorded durations), up to the core count in parallel, under the
+ * budget (DESIGN §4). Tools run as child processes, one per core; in-process guards take no core slot of
+ * their own: they run in one lane beside the tools (else they would delay the tools, the critical path).
+ * Returns every check's report and, under a budget, what was expected up front.
+ */
+export async function runChecks(checks: readonly Check[], opts: RunOptions): Promise<{ reports: CheckReport[]; plan: BudgetPlan | null }> {
+  const concurrency = opts.concurrency ?? availableParallelism();
+  const planned = new Set(checks.map((c) => c.id));
+  const { keys, hits } = await takeKeys(checks, opts, planned);
+  const durations = new Durations(opts.root);
+  let diff: ReturnType<CheckContext['diff']> | undefined;
+  const diffOnce = () => (diff ??= opts.scope.merge_base === null ? Promise.resolve(null) : diffLines(opts.root, opts.scope.merge_base, opts.scope.changed_files));
+  const st: RunState = { opts, total: checks.length, planned, durations, keys, hits, passed: [], reports: new Map(), running: new Set(), stems: new Set(), diff: diffOnce, deadlineHit: false };
   const { tools, guards, plan } = planBudget(
     checks.filter((c) => !c.inProcess),
     checks.filter((c) => c.inProcess),
@@ -77,123 +209,16 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
     { expected: (c) => (hits.has(c.id) ? 0 : durations.expected(c)) },
     opts.budgetMs,
   );
-  const passed: Check[] = [];
   if (plan) opts.onPlan?.(plan);
-  const running = new Set<AbortController>();
-  const stems = new Set<string>();
-  let diff: ReturnType<CheckContext['diff']> | undefined;
-  const diffOnce = () =>
-    (diff ??= opts.scope.merge_base === null ? Promise.resolve(null) : diffLines(opts.root, opts.scope.merge_base, opts.scope.changed_files));
-  let deadlineHit = false;
-  const deadline =
-    opts.budgetMs === null
-      ? undefined
-      : setTimeout(() => {
-          deadlineHit = true;
-          for (const c of running) c.abort();
-        }, opts.budgetMs);
-  const onInterrupt = () => {
-    for (const c of running) c.abort();
-  };
-  opts.interrupt.addEventListener('abort', onInterrupt);
-
-  const runOne = async (check: Check): Promise<void> => {
-    const started = performance.now();
-    const controller = new AbortController();
-    running.add(controller);
-    let timedOut = false;
-    const timer =
-      opts.checkTimeoutMs === null
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-          }, opts.checkTimeoutMs);
-    const stem = fileStem(check.id, stems);
-    const logPath = join(opts.runDir, `${stem}.log`);
-    const log = createWriteStream(logPath);
-    let logError: NodeJS.ErrnoException | null = null;
-    log.on('error', (e: NodeJS.ErrnoException) => (logError ??= e));
-    const ctx: CheckContext = {
-      root: opts.root,
-      runDir: opts.runDir,
-      fileStem: stem,
-      config: opts.config,
-      scope: opts.scope,
-      planned,
-      diff: diffOnce,
-      log,
-      signal: controller.signal,
-      exec: (argv, o) => {
-        log.write(`$ ${JSON.stringify(argv)} (cwd ${o?.cwd ?? opts.root})\n`);
-        const signal = o?.timeoutMs ? AbortSignal.any([controller.signal, AbortSignal.timeout(o.timeoutMs)]) : controller.signal;
-        return exec(argv, { cwd: o?.cwd ?? opts.root, env: { ...(o?.env ?? process.env), NO_COLOR: '1' }, log, signal, onStdout: o?.onStdout });
-      },
-    };
-    let result: CheckResult;
-    const cached = hits.has(check.id);
-    try {
-      if (cached) log.write(`CACHED ${keys.get(check.id)}: the same inputs passed before; not run\n`);
-      result = cached ? { status: 'pass', details: [] } : await check.run(ctx);
-    } catch (e) {
-      result = { status: 'error', details: [`harness error in ${check.id}: ${(e as Error).message}`] };
-    }
-    // Only a real pass is stored (after the run, see below), never a failure, an error or an interrupted run.
-    if (keys.has(check.id) && !cached && result.status === 'pass' && !controller.signal.aborted) passed.push(check);
-    clearTimeout(timer);
-    running.delete(controller);
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    let report: CheckReport = { id: check.id, status: result.status, duration_ms: 0, details: result.details, log: null, ...(cached ? { cached: true } : {}) };
-    if (controller.signal.aborted) {
-      if (timedOut) report = { ...report, status: 'fail', details: [`timed out after ${seconds}s (per-check limit of ${opts.checkTimeoutMs! / 1000}s)`] };
-      else if (deadlineHit) report = { ...report, status: 'deferred', details: [`stopped at the budget deadline after ${seconds}s`] };
-      else report = { ...report, status: 'error', details: ['interrupted'] };
-    }
-    for (const d of report.status === 'pass' ? [] : report.details) log.write(`ERROR ${d}\n`);
-    log.write(`STATUS ${report.status}\n`);
-    await endLog(log);
-    let final: CheckReport = { ...report, duration_ms: Math.round(performance.now() - started), log: `${opts.runDirRel}/${stem}.log` };
-    if (logError) {
-      // A green nobody can inspect is not given: a check whose log could not be written is an error.
-      const why = `its log could not be written (${(logError as NodeJS.ErrnoException).code ?? (logError as Error).message})`;
-      final = { ...final, status: final.status === 'pass' || final.status === 'skipped' ? 'error' : final.status, details: [...final.details, why], log: null };
-    }
-    if (!cached && !controller.signal.aborted) durations.record(check.id, final.duration_ms);
-    reports.set(check.id, final);
-    opts.onDone?.(final, reports.size, checks.length);
-  };
-
-  const lane = async (queue: Check[]) => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      if (deadlineHit || opts.interrupt.aborted) {
-        queue.unshift(next);
-        return;
-      }
-      await runOne(next);
-    }
-  };
-  await Promise.all([...Array.from({ length: Math.min(concurrency, tools.length) }, () => lane(tools)), lane(guards)]);
+  const stopAll = () => st.running.forEach((c) => c.abort());
+  const deadline = opts.budgetMs === null ? undefined : setTimeout(() => ((st.deadlineHit = true), stopAll()), opts.budgetMs);
+  opts.interrupt.addEventListener('abort', stopAll);
+  await Promise.all([...Array.from({ length: Math.min(concurrency, tools.length) }, () => lane(st, tools)), lane(st, guards)]);
   clearTimeout(deadline);
-  opts.interrupt.removeEventListener('abort', onInterrupt);
+  opts.interrupt.removeEventListener('abort', stopAll);
   durations.save();
-  for (const check of [...tools, ...guards]) {
-    const why = opts.interrupt.aborted ? 'not started: the harness was interrupted' : `not started: the budget of ${opts.budgetMs! / 1000}s was used up`;
-    reports.set(check.id, {
-      id: check.id,
-      status: opts.interrupt.aborted ? 'error' : 'deferred',
-      duration_ms: 0,
-      details: [why],
-      log: null,
-    });
-  }
-  // A pass is stored under its key only if the work tree still hashes the same after the run: an edit
-  // that landed while the check ran must not be recorded as checked.
-  if (opts.cache && passed.length > 0) {
-    const after = opts.cache.fresh();
-    for (const check of passed) {
-      if ((await cacheKey(after, check, opts, planned)) === keys.get(check.id)) after.store(keys.get(check.id)!, check.id);
-    }
-  }
+  notStarted(st, [...tools, ...guards]);
+  await storePasses(st);
   // .harness/ may have been deleted while checks ran: restore its ignore file, never name a log that is gone.
   try {
     harnessDir(opts.root);
@@ -201,5 +226,5 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
     // an unwritable tree was reported by the checks' own logs
   }
   const gone = (r: CheckReport) => r.log !== null && !existsSync(join(opts.root, r.log));
-  return { reports: checks.map((c) => reports.get(c.id)!).map((r) => (gone(r) ? { ...r, log: null } : r)), plan };
+  return { reports: checks.map((c) => st.reports.get(c.id)!).map((r) => (gone(r) ? { ...r, log: null } : r)), plan };
 }

@@ -2,6 +2,12 @@ import type { Config } from '../config/types.js';
 import { matcher } from '../util/glob.js';
 
 const CODE = /\.(?:[cm]?[jt]sx?)$/;
+
+/** A JavaScript or TypeScript source file, by its name. */
+export function isCode(path: string): boolean {
+  return CODE.test(path);
+}
+
 /** Tool configuration (vitest.config.ts, eslint.config.js, …) is not the scope's runtime code. */
 const TOOL_CONFIG = /(?:^|\/)[^/]+\.config\.[cm]?[jt]s$/;
 

@@ -1,16 +1,8 @@
 import type { Config } from '../config/types.js';
 import type { Changes } from '../diff/changes.js';
+import type { FullReason, Scope } from '../model.js';
 import { matcher } from '../util/glob.js';
-
-export interface Scope {
-  base: string;
-  merge_base: string | null;
-  mode: 'scoped' | 'full';
-  full_reason: string | null;
-  changed_files: string[];
-  changed_scopes: string[];
-  expanded_scopes: string[];
-}
+import { edgesOf, reachable } from '../util/graph.js';
 
 /** The scope owning a repo-relative path: longest path_map prefix, found by walking up the path's directories. */
 export function ownerOf(path: string, pathMap: Map<string, string>): string | null {
@@ -35,17 +27,7 @@ export function expand(changed: Iterable<string>, config: Config): string[] {
       for (const to of tos) dependents.set(to, [...(dependents.get(to) ?? []), from]);
     }
   }
-  const seen = new Set(changed);
-  const queue = [...seen];
-  for (let i = 0; i < queue.length; i++) {
-    for (const next of dependents.get(queue[i]!) ?? []) {
-      if (!seen.has(next)) {
-        seen.add(next);
-        queue.push(next);
-      }
-    }
-  }
-  return [...seen].sort();
+  return [...reachable(changed, edgesOf([dependents]))].sort();
 }
 
 /** The path_map prefixes of a scope ('' = repo root), sorted. */
@@ -62,21 +44,11 @@ export function nestedPrefixes(config: Config, scope: string): string[] {
 /** A scope and every scope it depends on, transitively (through test_dependencies too when asked). */
 export function dependencyClosure(config: Config, scope: string, withTests: boolean): string[] {
   const tables = withTests ? [config.scope.dependencies, config.scope.test_dependencies] : [config.scope.dependencies];
-  const seen = new Set([scope]);
-  const queue = [scope];
-  for (let i = 0; i < queue.length; i++) {
-    for (const t of tables) for (const next of t.get(queue[i]!) ?? []) if (!seen.has(next) && seen.add(next)) queue.push(next);
-  }
-  return [...seen].sort();
+  return [...reachable([scope], edgesOf(tables))].sort();
 }
 
 export function allScopes(config: Config): string[] {
   return [...new Set(config.scope.path_map.values())].sort();
-}
-
-function describe(kind: string, paths: string[]): string {
-  const more = paths.length > 1 ? ` (and ${paths.length - 1} more)` : '';
-  return `${kind}: ${JSON.stringify(paths[0])}${more}`;
 }
 
 /** DESIGN §3: map changed files to scopes, expand through dependents, and fail closed to full mode. */
@@ -96,15 +68,13 @@ export function resolveScope(config: Config, changes: Changes): Scope {
     if (owner === null) unmapped.push(path);
     else changedScopes.add(owner);
   }
-  const reason =
-    changes.fullReason ??
-    (globals.length > 0 ? describe('global file changed', globals) : null) ??
-    (unmapped.length > 0 ? describe('path matches no scope in [scope.path_map]', unmapped) : null);
+  const reason: FullReason | null =
+    changes.full ?? (globals.length > 0 ? { kind: 'global', paths: globals } : null) ?? (unmapped.length > 0 ? { kind: 'unmapped', paths: unmapped } : null);
   return {
     base: changes.base,
     merge_base: changes.merge_base,
     mode: reason ? 'full' : 'scoped',
-    full_reason: reason,
+    full: reason,
     changed_files: changes.files,
     changed_scopes: [...changedScopes].sort(),
     expanded_scopes: reason ? allScopes(config) : expand(changedScopes, config),

@@ -5,10 +5,10 @@
 import fc from 'fast-check';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { checksEnvelope, errorEnvelope, type CheckReport, type Limits, type Status } from '../../src/envelope/build.js';
+import { checksEnvelope, errorEnvelope, type Limits } from '../../src/envelope/build.js';
 import { nextActions } from '../../src/envelope/next-actions.js';
 import { envelopeSchema } from '../../src/envelope/schema.js';
-import type { Scope } from '../../src/scope/resolve.js';
+import type { CheckReport, Scope, Status } from '../../src/model.js';
 import { dependencyClosure, expand, nestedPrefixes, ownerOf, prefixesOf, resolveScope } from '../../src/scope/resolve.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { HarnessError } from '../../src/errors.js';
@@ -40,11 +40,11 @@ const report: fc.Arbitrary<CheckReport> = fc.record(
     id: fc.oneof(fc.constantFrom('lint:core', 'test:@s/a', 'graph', 'mutation'), text(80).filter((s) => s.length > 0)),
     status: fc.constantFrom(...STATUSES),
     duration_ms: fc.nat({ max: 10_000_000 }),
-    details,
+    findings: details.map((ds) => ds.map((message) => ({ path: null, message }))),
     log: fc.option(text(120), { nil: null }),
     cached: fc.boolean(),
   },
-  { requiredKeys: ['id', 'status', 'duration_ms', 'details', 'log'] },
+  { requiredKeys: ['id', 'status', 'duration_ms', 'findings', 'log'] },
 );
 const limits: fc.Arbitrary<Limits> = fc.record({
   max_checks: fc.integer({ min: 1, max: 25 }),
@@ -56,7 +56,7 @@ const scope: fc.Arbitrary<Scope> = fc.record({
   base: text(40),
   merge_base: fc.option(fc.stringMatching(/^[0-9a-f]{40}$/), { nil: null }),
   mode: fc.constantFrom('scoped' as const, 'full' as const),
-  full_reason: fc.option(text(200), { nil: null }),
+  full: fc.option(text(200).map((message) => ({ kind: 'git-failed' as const, message })), { nil: null }),
   changed_files: fc.array(text(100), { maxLength: 120 }),
   changed_scopes: fc.array(text(20), { maxLength: 5 }),
   expanded_scopes: fc.array(text(20), { maxLength: 8 }),
@@ -69,7 +69,7 @@ describe('properties', () => {
     fc.assert(
       fc.property(fc.array(report, { maxLength: 70, size: 'medium' }), limits, scope, fc.constantFrom('loop' as const, 'gate' as const, 'mutate' as const), (reports, lim, sc, verb) => {
         const next = nextActions(verb, 'harness', reports, { noChange: false, only: false });
-        const env = checksEnvelope(verb, sc, reports, lim, { id: 'run-1', next, started: performance.now() });
+        const env = checksEnvelope(verb, sc, reports, lim, { id: 'run-1', next, started: performance.now() }).envelope;
         expect(validate(env), JSON.stringify(validate.errors)).toBe(true);
         const kept = env.result.checks!;
         const count = (list: readonly { status: Status }[], s: Status) => list.filter((c) => c.status === s).length;
@@ -90,12 +90,12 @@ describe('properties', () => {
         const byRank = [...originals].sort((a, b) => RANK[a.status] - RANK[b.status]);
         kept.forEach((c, i) => {
           const src = byRank[i]!;
-          expect(c.details.length).toBe(Math.min(src.details.length, lim.max_details));
-          expect(c.details.length + c.omitted_details).toBe(src.details.length);
+          expect(c.details.length).toBe(Math.min(src.findings.length, lim.max_details));
+          expect(c.details.length + c.omitted_details).toBe(src.findings.length);
           c.details.forEach((d, j) => {
             expect(d.length).toBeLessThanOrEqual(lim.max_detail_chars);
             expect(d).not.toMatch(/\n/);
-            const flat = src.details[j]!.replace(/\s*\n\s*/g, ' ⏎ ');
+            const flat = src.findings[j]!.message.replace(/\s*\n\s*/g, ' ⏎ ');
             if (flat.length <= lim.max_detail_chars) expect(d).toBe(flat);
             else {
               // Clipped: a prefix of the detail and an ellipsis, never half of a surrogate pair.
@@ -130,7 +130,7 @@ describe('properties', () => {
         expect(files.length + (env.result.scope!.omitted_changed_files ?? 0)).toBe(sc.changed_files.length);
 
         // Size: bounded by the limits, whatever the tools printed (JSON escapes a character into ≤ 6).
-        const perCheck = (c: CheckReport) => 160 + 6 * (c.id.length + (c.log?.length ?? 0)) + lim.max_details * (6 * lim.max_detail_chars + 3);
+        const perCheck = (c: { id: string; log: string | null }) => 160 + 6 * (c.id.length + (c.log?.length ?? 0)) + lim.max_details * (6 * lim.max_detail_chars + 3);
         const scopeSize = json({ ...sc, changed_files: [] }) + lim.max_files * 3 + 6 * files.reduce((n, f) => n + f.length, 0);
         const bound = 600 + scopeSize + json(next) + kept.reduce((n, c) => n + perCheck(c), 0);
         expect(json(env)).toBeLessThanOrEqual(bound);
@@ -159,8 +159,8 @@ describe('properties', () => {
         expect(expand(g.changed, config)).toEqual(reference);
         // The same through resolveScope, from one changed file per changed scope.
         const files = g.changed.map((s) => `packages/${s}/src/x.ts`);
-        const sc = resolveScope(config, { base: 'main', merge_base: 'abc', files, fullReason: null });
-        expect(sc).toMatchObject({ mode: 'scoped', full_reason: null, changed_scopes: [...g.changed].sort(), expanded_scopes: reference });
+        const sc = resolveScope(config, { base: 'main', merge_base: 'abc', files, full: null });
+        expect(sc).toMatchObject({ mode: 'scoped', full: null, changed_scopes: [...g.changed].sort(), expanded_scopes: reference });
         // And the forward closure (what a scope's checks read), with and without test edges.
         for (const s of g.names) {
           expect(dependencyClosure(config, s, false)).toEqual(closure([s], g.deps, 'forward'));

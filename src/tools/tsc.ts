@@ -1,10 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CheckContext } from './check.js';
-import type { ExecResult } from '../run/exec.js';
-import { toolArgv } from './tools.js';
+import type { ExecResult, ToolContext } from '../model.js';
+import { harnessPath } from '../util/harness-dir.js';
+import { locate, type ToolSpec } from './find.js';
 import type { Project } from './tsconfig.js';
+
+export const TSC: ToolSpec = { pkg: 'typescript', bin: 'tsc' };
+export const TSGO: ToolSpec = { pkg: '@typescript/native-preview', bin: 'tsgo' };
 
 export interface Compiler {
   name: 'tsgo' | 'tsc';
@@ -36,8 +39,8 @@ export function parseTsc(output: string): Diagnostic[] {
  * may be missing; with neither, the answer says what to install.
  */
 export function compilers(root: string, fromDir: string): { tsgo: Compiler | null; tsc: Compiler | null } | { missing: string } {
-  const go = toolArgv(root, fromDir, '@typescript/native-preview', 'tsgo');
-  const tsc = toolArgv(root, fromDir, 'typescript', 'tsc');
+  const go = locate(root, fromDir, TSGO);
+  const tsc = locate(root, fromDir, TSC);
   if ('missing' in go && 'missing' in tsc) return { missing: tsc.missing };
   return { tsgo: 'argv' in go ? { name: 'tsgo', argv: go.argv } : null, tsc: 'argv' in tsc ? { name: 'tsc', argv: tsc.argv } : null };
 }
@@ -52,12 +55,12 @@ export function unsupportedByTsgo(diags: readonly Diagnostic[]): Diagnostic | un
  * `.harness/tsbuildinfo/` (one per tsconfig and compiler, never in the work tree): each run works on a
  * private copy that replaces the shared one atomically, so concurrent runs never read a torn file.
  */
-export async function compile(ctx: CheckContext, compiler: Compiler, project: Project): Promise<{ res: ExecResult; diags: Diagnostic[] }> {
+export async function compile(ctx: ToolContext, compiler: Compiler, project: Project): Promise<{ res: ExecResult; diags: Diagnostic[] }> {
   const args: string[] = [];
   let mine: string | null = null;
   let shared: string | null = null;
   if (project.incremental) {
-    const dir = join(ctx.root, '.harness', 'tsbuildinfo');
+    const dir = harnessPath(ctx.root, 'tsbuildinfo');
     const id = createHash('sha256').update(project.tsconfig).digest('hex').slice(0, 16);
     shared = join(dir, `${compiler.name}-${id}.tsbuildinfo`);
     mine = join(dir, `${compiler.name}-${id}.${randomUUID()}.tmp`);

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, posix, resolve } from 'node:path';
 import type * as TsMorph from 'ts-morph';
 import { workspacePackages } from '../config/workspace.js';
-import { nearest, repoPath } from './tools.js';
+import { nearest, repoPath } from './find.js';
 
 type Ts = typeof TsMorph.ts;
 
@@ -39,7 +39,6 @@ export interface Target {
   pkg: string | null;
 }
 
-const CODE = /\.(?:[cm]?[jt]sx?)$/;
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.d.ts', '.js', '.jsx', '.mjs', '.cjs'];
 
 let tsModule: Ts | undefined;
@@ -49,25 +48,14 @@ export function loadTs(): Ts {
   return tsModule;
 }
 
-export function isCode(path: string): boolean {
-  return CODE.test(path);
-}
-
 export function packageOf(specifier: string): string {
   if (specifier.startsWith('node:')) return specifier.slice(5).split('/')[0]!;
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
-/** Every module reference and string literal of a source file (DESIGN §4: all reference forms). */
-export function scanSource(abs: string): SourceFacts {
-  const ts = loadTs();
-  const text = readFileSync(abs, 'utf8');
-  const sf = ts.createSourceFile(abs, text, ts.ScriptTarget.Latest, true);
-  const refs: ModuleRef[] = [];
-  const strings: SourceFacts['strings'] = [];
-  const specifiers = new Set<TsMorph.ts.Node>();
-  // Names bound to createRequire(...) results: `const r = createRequire(import.meta.url); r('x')`.
+/** Names bound to createRequire(...) results: `const r = createRequire(import.meta.url); r('x')`. */
+function requireNames(ts: Ts, sf: TsMorph.ts.SourceFile): Set<string> {
   const requires = new Set<string>();
   const bind = (node: TsMorph.ts.Node): void => {
     if (
@@ -83,11 +71,39 @@ export function scanSource(abs: string): SourceFacts {
     ts.forEachChild(node, bind);
   };
   bind(sf);
+  return requires;
+}
+
+type Add = (node: TsMorph.ts.Node, kind: RefKind, spec: TsMorph.ts.Node | undefined) => void;
+
+/** The module reference a call makes, if any: `import()`, `require()` (also through createRequire), `require.resolve()`, `import.meta.resolve()`. */
+function callRef(ts: Ts, node: TsMorph.ts.CallExpression, requires: Set<string>, add: Add): void {
+  const callee = node.expression;
+  const name = (e: TsMorph.ts.Expression) => (ts.isIdentifier(e) ? e.text : null);
+  const member = (e: TsMorph.ts.Expression, obj: string, prop: string) => ts.isPropertyAccessExpression(e) && name(e.expression) === obj && e.name.text === prop;
+  if (callee.kind === ts.SyntaxKind.ImportKeyword) add(node, 'import()', node.arguments[0]);
+  else if ((name(callee) === 'require' || requires.has(name(callee) ?? '')) && node.arguments.length > 0) add(node, 'require()', node.arguments[0]);
+  else if (member(callee, 'module', 'require') || (ts.isCallExpression(callee) && name(callee.expression) === 'createRequire')) {
+    add(node, 'require()', node.arguments[0]);
+  } else if (member(callee, 'require', 'resolve')) add(node, 'require.resolve()', node.arguments[0]);
+  else if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'resolve' && ts.isMetaProperty(callee.expression)) {
+    add(node, 'import.meta.resolve()', node.arguments[0]);
+  }
+}
+
+/** Every module reference and string literal of a source file (DESIGN §4: all reference forms). */
+export function scanSource(abs: string): SourceFacts {
+  const ts = loadTs();
+  const sf = ts.createSourceFile(abs, readFileSync(abs, 'utf8'), ts.ScriptTarget.Latest, true);
+  const refs: ModuleRef[] = [];
+  const strings: SourceFacts['strings'] = [];
+  const specifiers = new Set<TsMorph.ts.Node>();
+  const requires = requireNames(ts, sf);
   const at = (node: TsMorph.ts.Node) => {
     const p = sf.getLineAndCharacterOfPosition(node.getStart(sf));
     return { line: p.line + 1, col: p.character + 1 };
   };
-  const add = (node: TsMorph.ts.Node, kind: RefKind, spec: TsMorph.ts.Node | undefined) => {
+  const add: Add = (node, kind, spec) => {
     const isStatic = spec !== undefined && (ts.isStringLiteral(spec) || ts.isNoSubstitutionTemplateLiteral(spec));
     if (spec) specifiers.add(spec);
     refs.push({ ...at(node), kind, specifier: isStatic ? (spec as TsMorph.ts.StringLiteral).text : null });
@@ -102,18 +118,7 @@ export function scanSource(abs: string): SourceFacts {
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
       add(node, 'import type', node.argument.literal);
     } else if (ts.isCallExpression(node)) {
-      const callee = node.expression;
-      const name = (e: TsMorph.ts.Expression) => (ts.isIdentifier(e) ? e.text : null);
-      const member = (e: TsMorph.ts.Expression, obj: string, prop: string) =>
-        ts.isPropertyAccessExpression(e) && name(e.expression) === obj && e.name.text === prop;
-      if (callee.kind === ts.SyntaxKind.ImportKeyword) add(node, 'import()', node.arguments[0]);
-      else if ((name(callee) === 'require' || requires.has(name(callee) ?? '')) && node.arguments.length > 0) add(node, 'require()', node.arguments[0]);
-      else if (member(callee, 'module', 'require') || (ts.isCallExpression(callee) && name(callee.expression) === 'createRequire')) {
-        add(node, 'require()', node.arguments[0]);
-      } else if (member(callee, 'require', 'resolve')) add(node, 'require.resolve()', node.arguments[0]);
-      else if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'resolve' && ts.isMetaProperty(callee.expression)) {
-        add(node, 'import.meta.resolve()', node.arguments[0]);
-      }
+      callRef(ts, node, requires, add);
     } else if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && !specifiers.has(node)) {
       strings.push({ ...at(node), text: node.text });
     } else if (ts.isTemplateExpression(node)) {

@@ -3,9 +3,7 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CheckContext } from '../checks/check.js';
-import { repoPath } from '../checks/tools.js';
-import { mutantId, type Candidate } from './mutants.js';
+import type { ToolContext } from '../model.js';
 
 export type MutantStatus = 'Killed' | 'Survived' | 'NoCoverage' | 'Timeout' | 'CompileError' | 'RuntimeError' | 'Ignored' | 'Pending';
 
@@ -21,23 +19,59 @@ export interface StrykerResult {
   statusReason?: string;
 }
 
+/** A source range (1-based lines and columns, end exclusive), as harness reports mutants. */
+export interface Span {
+  file: string;
+  line: number;
+  col: number;
+  endLine: number;
+  endCol: number;
+}
+
+/** A mutant Stryker's instrumenter places (0-based lines and columns, end exclusive). */
+export interface InstrumenterMutant {
+  mutatorName: string;
+  replacement: string;
+  location: { start: { line: number; column: number }; end: { line: number; column: number } };
+}
+
 const require = createRequire(import.meta.url);
 const CHILD = fileURLToPath(new URL('./stryker-child.js', import.meta.url));
 const PROGRESS = fileURLToPath(new URL('./stryker-progress.js', import.meta.url));
 
+const quiet = new Proxy({}, { get: (_t, key) => (String(key).startsWith('is') ? () => false : () => undefined) });
+
+/**
+ * Every mutant Stryker's own instrumenter places wholly inside the given line runs of a file (1-based,
+ * inclusive); the instrumenter is loaded only here, for `harness mutate`.
+ */
+export async function instrument(abs: string, source: string, runs: readonly [number, number][]): Promise<InstrumenterMutant[]> {
+  const { Instrumenter } = (await import(require.resolve('@stryker-mutator/instrumenter'))) as {
+    Instrumenter: new (logger: unknown) => { instrument(files: unknown[], options: unknown): Promise<{ mutants: InstrumenterMutant[] }> };
+  };
+  const ranges = runs.map(([a, b]) => ({ start: { line: a - 1, column: 0 }, end: { line: b - 1, column: Number.MAX_SAFE_INTEGER } }));
+  const { mutants } = await new Instrumenter(quiet).instrument([{ name: abs, content: source, mutate: ranges }], {
+    plugins: null,
+    excludedMutations: [],
+    ignorers: [],
+  });
+  return mutants;
+}
+
 /**
  * Run Stryker (pinned @stryker-mutator/core + vitest-runner, through its API in a child process rooted
- * at `cwd` in the sandbox) on exactly the selected mutants: one mutate range per mutant (lines 1-based,
- * columns 0-based), so only those (and mutants nested inside them, which are dropped) are tested.
+ * at `cwd` in the sandbox) on exactly the given mutant spans (`file` relative to `box`): one mutate
+ * range per span (lines 1-based, columns 0-based), so only those (and mutants nested inside them) are
+ * tested. Returns Stryker's results, or why there are none.
  */
 export async function runStryker(
-  ctx: CheckContext,
+  ctx: ToolContext,
   box: string,
   group: { cwd: string; config: string | null },
-  mutants: readonly Candidate[],
+  mutants: readonly Span[],
   n: number,
   onProgress: (done: number, total: number) => void,
-): Promise<Map<string, StrykerResult> | { error: string }> {
+): Promise<StrykerResult[] | { error: string }> {
   const ranges = mutants.map((m) => `${relative(group.cwd, join(box, m.file))}:${m.line}:${m.col - 1}-${m.endLine}:${m.endCol - 1}`);
   const optionsFile = join(ctx.runDir, `stryker-${n}.options.json`);
   const resultsFile = join(ctx.runDir, `stryker-${n}.results.json`);
@@ -82,18 +116,5 @@ export async function runStryker(
     const why = (errors.length > 0 ? errors.slice(0, 2) : lines.slice(-3)).join(' | ');
     return { error: `Stryker did not finish (exit ${res.code ?? res.signal}): ${why}` };
   }
-  const byId = new Map<string, StrykerResult>();
-  for (const r of results) {
-    const key = {
-      file: repoPath(box, r.fileName),
-      line: r.location.start.line,
-      col: r.location.start.column,
-      endLine: r.location.end.line,
-      endCol: r.location.end.column,
-      mutator: r.mutatorName,
-      replacement: r.replacement,
-    };
-    byId.set(mutantId(key), r);
-  }
-  return byId;
+  return results;
 }

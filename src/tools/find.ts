@@ -1,6 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 
+/** A tool of the target repository: the npm package that provides it and the bin that runs it. */
+export interface ToolSpec {
+  pkg: string;
+  bin: string;
+}
+
+/** A located tool: `node <bin script>`, or what to install. */
+export type Located = { argv: string[] } | { missing: string };
+
 /**
  * The directory of an installed package as Node would find it from `fromDir` (node_modules walk),
  * never looking above the repository root: harness drives the target's own tools, not its own copies.
@@ -15,19 +24,24 @@ export function findPackage(root: string, fromDir: string, name: string): string
   }
 }
 
+/** The version in an installed package's manifest. */
+export function packageVersion(pkgDir: string): string {
+  return (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 /** Absolute path of a package's bin script. */
-export function binOf(pkgDir: string, bin: string): string | null {
+function binOf(pkgDir: string, bin: string): string | null {
   const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };
   const rel = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.[bin];
   return rel ? join(pkgDir, rel) : null;
 }
 
 /** `node <bin>` argv for a tool of the target repo, or an explanation of what to install. */
-export function toolArgv(root: string, fromDir: string, pkg: string, bin: string): { argv: string[] } | { missing: string } {
-  const dir = findPackage(root, fromDir, pkg);
-  const script = dir ? binOf(dir, bin) : null;
+export function locate(root: string, fromDir: string, tool: ToolSpec): Located {
+  const dir = findPackage(root, fromDir, tool.pkg);
+  const script = dir ? binOf(dir, tool.bin) : null;
   if (!script) {
-    return { missing: `${pkg} is not installed in ${relative(root, fromDir) || '.'} or above (install it: npm i -D ${pkg})` };
+    return { missing: `${tool.pkg} is not installed in ${relative(root, fromDir) || '.'} or above (install it: npm i -D ${tool.pkg})` };
   }
   return { argv: [process.execPath, script] };
 }

@@ -1,6 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
-import { loadTs } from './imports.js';
-import { nearest } from './tools.js';
+import { nearest } from './find.js';
+import { loadTs } from './source.js';
 
 export interface Project {
   /** Absolute path of the tsconfig. */

@@ -1,0 +1,48 @@
+/**
+ * Every check harness has, in one place: the planner reads this registry and nothing else of checks/.
+ * Per scope: lint, typecheck, test. Guards: one each per run. Commands: the repo's own. Mutate: the
+ * mutation checks over one shared pipeline run.
+ */
+import type { Config } from '../config/types.js';
+import type { CheckVerb } from '../model.js';
+import { mutatePipeline, type MutateOptions, type MutateResult } from '../mutate/pipeline.js';
+import { boundariesCheck } from './boundaries.js';
+import { changedTestsCheck } from './changed-tests.js';
+import type { Check, CheckContext } from './check.js';
+import { commandCheck } from './command.js';
+import { fileSizeCheck } from './file-size.js';
+import { graphCheck } from './graph.js';
+import { lintCheck } from './lint.js';
+import { mutationCheck, untestedLinesCheck } from './mutation.js';
+import { suppressionsCheck } from './suppressions.js';
+import { testCheck } from './test.js';
+import { typecheckCheck } from './typecheck.js';
+
+/** The checks every scope has (DESIGN §4), in report order. */
+export const SCOPE_CHECKS: readonly ((scope: string) => Check)[] = [lintCheck, typecheckCheck, testCheck];
+
+/** The structural guards: cheap, one each per run, over the diff or the given scopes' files. */
+export function guardChecks(config: Config, scopes: readonly string[]): Check[] {
+  return [
+    suppressionsCheck(),
+    fileSizeCheck(),
+    ...(config.mutate.require_changed_tests ? [changedTestsCheck()] : []),
+    graphCheck(scopes),
+    boundariesCheck(scopes),
+  ];
+}
+
+/** `[[checks.command]]` entries of a verb: those for any of `scopes`, or every one when `scopes` is null. */
+export function commandChecks(config: Config, verb: CheckVerb, scopes: readonly string[] | null): Check[] {
+  return config.checks.command
+    .filter((c) => (c.verbs as readonly string[]).includes(verb))
+    .filter((c) => scopes === null || c.scopes.length === 0 || c.scopes.some((s) => scopes.includes(s)))
+    .map(commandCheck);
+}
+
+/** mutate's checks: the changed_tests guard (when required), then untested_lines and mutation over one pipeline run. */
+export function mutateChecks(config: Config, opts: MutateOptions): Check[] {
+  let shared: Promise<MutateResult> | undefined;
+  const pipeline = (ctx: CheckContext) => (shared ??= mutatePipeline(ctx, opts));
+  return [...(config.mutate.require_changed_tests ? [changedTestsCheck()] : []), untestedLinesCheck(pipeline), mutationCheck(pipeline)];
+}
