@@ -4,19 +4,35 @@
 // would then run to the end, deaf to a SIGTERM that came while the CLI was loading).
 // While the CLI is still loading, a signal gets the same answer as later ones: one envelope saying the
 // run was interrupted (nothing has been started yet, so nothing needs stopping).
+const envelope = (error) =>
+  `${JSON.stringify({ schema_version: 1, ok: false, command: 'harness', result: { error }, next_actions: [], duration_ms: 0 })}\n`;
 const early = (signal) => {
-  const result = { error: { code: 'environment', message: `interrupted by ${signal}`, key: null } };
-  process.stdout.write(`${JSON.stringify({ schema_version: 1, ok: false, command: 'harness', result, next_actions: [], duration_ms: 0 })}\n`);
+  process.stdout.write(envelope({ code: 'environment', message: `interrupted by ${signal}`, key: null }));
   process.exit(2);
 };
 let target = early;
 const relay = (signal) => target(signal);
 process.on('SIGINT', relay);
 process.on('SIGTERM', relay);
-const { main } = await import('../dist/cli/main.js');
+
+// The process-level net: an uncaught exception or unhandled rejection anywhere is an internal error,
+// answered with one envelope (unless the answer was already printed) and exit 2, never a bare stack trace.
+let cli = null;
+const crash = (error) => {
+  const line = cli ? cli.crashAnswer(error) : envelope({ code: 'internal', message: `internal error: ${error?.stack ?? String(error)}`.slice(0, 2000), key: null });
+  if (line) process.stdout.write(line);
+  process.exit(2);
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
+try {
+  cli = await import('../dist/cli/main.js');
+} catch (error) {
+  crash(error);
+}
 
 // While main runs, its handler; once it has its answer (being printed), signals change nothing.
-main(process.argv.slice(2), (handler) => (target = handler ?? (() => {}))).then((code) => {
+cli.main(process.argv.slice(2), (handler) => (target = handler ?? (() => {}))).then((code) => {
   process.exitCode = code;
   // Answered: a signal now only ends a process that would otherwise linger.
   target = () => process.exit(code);

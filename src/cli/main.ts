@@ -209,10 +209,33 @@ async function execute(program: Command, argv: string[], call: Call): Promise<nu
   }
 }
 
+/** The call in flight, and whether its answer was printed: what the process-level net needs. */
+const net: { call: Call | null; printed: boolean } = { call: null, printed: false };
+
+/**
+ * The process-level net (bin/harness.js routes uncaught exceptions and unhandled rejections here): the
+ * children are killed, and the internal-error envelope is the answer, unless one was printed already.
+ * Returns the line to print, or null.
+ */
+export function crashAnswer(error: unknown): string | null {
+  killAllGroups('SIGKILL');
+  if (net.printed) return null;
+  net.printed = true;
+  const message = `internal error: ${(error as Error)?.stack ?? String(error)}`;
+  return `${JSON.stringify(errorEnvelope(net.call?.verb ?? 'harness', { code: 'internal', message, key: null }, [], net.call?.started ?? performance.now()))}\n`;
+}
+
+/** Write the answer (once: the net never prints a second one). */
+function print(text: string): void {
+  net.printed = true;
+  process.stdout.write(text);
+}
+
 /** Run the CLI; resolves to the exit code. stdout gets exactly one document (DESIGN §1). */
 export async function main(argv: string[], listen: Listen = processListeners()): Promise<number> {
   const named = argv.find((a) => (VERBS as readonly string[]).includes(a));
   const call: Call = { started: performance.now(), verb: `harness${named ? ` ${named}` : ''}`, format: 'json', prefix: commandPrefix({}), answer: null, raw: null, hook: null, interrupt: new AbortController() };
+  net.call = call;
   let interruptedBy: NodeJS.Signals | null = null;
   listen((signal) => {
     interruptedBy = signal;
@@ -232,11 +255,11 @@ export async function main(argv: string[], listen: Listen = processListeners()):
     call.raw = null;
     call.answer = plain(errorEnvelope(call.verb, { code: 'environment', message: `interrupted by ${interruptedBy}`, key: null }, [], call.started));
   } else if (call.hook) {
-    process.stdout.write(call.hook.stdout);
+    print(call.hook.stdout);
     process.stderr.write(call.hook.stderr);
     return call.hook.code;
   }
-  if (call.raw !== null) process.stdout.write(call.raw);
-  else if (call.answer) process.stdout.write(await render(call.answer, call.format));
+  if (call.raw !== null) print(call.raw);
+  else if (call.answer) print(await render(call.answer, call.format));
   return code;
 }

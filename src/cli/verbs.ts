@@ -15,6 +15,7 @@ import { createRunDir } from '../run/logs.js';
 import { ResultCache } from '../run/cache.js';
 import { runChecks } from '../run/runner.js';
 import { HARNESS_VERSION } from '../version.js';
+import { describeReason } from '../scope/reasons.js';
 import { resolveScope } from '../scope/resolve.js';
 
 export interface GlobalOptions {
@@ -92,6 +93,10 @@ export async function scopeVerb(opts: GlobalOptions, started: number): Promise<E
 
 export async function checkVerb(verb: CheckVerb, opts: VerbOptions, interrupt: AbortSignal, started: number): Promise<Answer> {
   const { root, config, scope } = await resolveAll(opts);
+  // Every check lists the repository's files through git: without a work tree nothing can be verified.
+  if (scope.full?.kind === 'not-git') {
+    throw new HarnessError('environment', `${describeReason(scope.full)}: harness finds what changed, and which files exist, with git (run it in a git repository: git init, then commit)`);
+  }
   // Progress for people at a terminal, or when asked; an agent (progress: false) gets none.
   const progress = opts.progress ?? process.stderr.isTTY ? (text: string) => process.stderr.write(`harness ${verb}: ${text}\n`) : null;
   const checks = plan(verb, config, scope, {

@@ -96,8 +96,10 @@ export class ResultCache {
     this.files ??= workTreeFiles(this.root);
     const isGlobal = matcher(this.config.scope.global);
     if (inputs.ignored) this.ignored ??= ignoredFiles(this.root);
-    const ignored = inputs.ignored ? (await this.ignored!).filter((f) => inputs.prefixes.some((p) => f.startsWith(p))) : [];
-    const all = [...(await this.files), ...ignored];
+    // Both awaited together: a rejection of either is handled here, never left unhandled.
+    const [files, allIgnored] = await Promise.all([this.files, inputs.ignored ? this.ignored! : []]);
+    const ignored = allIgnored.filter((f) => inputs.prefixes.some((p) => f.startsWith(p)));
+    const all = [...files, ...ignored];
     // Files no scope owns can be imported by any scope: they are everyone's input.
     const unowned = (f: string) => ownerOf(f, this.config.scope.path_map) === null;
     const mine = all.filter((f) => isGlobal(f) || unowned(f) || inputs.prefixes.some((p) => f.startsWith(p)));

@@ -2,11 +2,11 @@
 // log directory deleted mid-run). Produced for real: mounts in a private mount namespace (mounted.js,
 // `unshare --user --map-root-user --mount`, no root needed), a real deletion while a run is in flight.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BIN, git, harnessAsync, parseEnvelope, workspace } from '../helpers.js';
+import { BIN, git, harnessAsync, parseEnvelope, tempDir, workspace } from '../helpers.js';
 import { expectNotOk, fakeTool, scopeOf, singleChange } from './support.js';
 
 const MOUNTED = fileURLToPath(new URL('./mounted.js', import.meta.url));
@@ -86,4 +86,27 @@ describe('environment', () => {
     expect((await next).env.ok).toBe(true);
     expect(git(dir, 'status', '--porcelain')).toBe(' M src/index.ts\n M test/index.test.ts\n');
   });
+
+  // The process-level net. Its real causes are fixed (a cache promise that could reject unawaited; the
+  // lint now forbids floating promises), so the fault is injected: a preloaded module (`node --import`)
+  // throws or rejects inside the harness process while a loop is running. This is the one mocked fault
+  // of the suite: a crash that no input can produce any more.
+  for (const [kind, code] of [
+    ['an unhandled rejection', 'Promise.reject(new Error("injected rejection"))'],
+    ['an uncaught exception', 'throw new Error("injected exception")'],
+  ] as const) {
+    it(`${kind} inside the harness process while a loop runs → exactly one internal-error envelope, exit 2, no bare stack trace`, () => {
+      const dir = workspace('single');
+      singleChange(dir);
+      const preload = join(tempDir(), 'crash.mjs');
+      writeFileSync(preload, `setTimeout(() => { ${code}; }, 150);\n`);
+      const res = spawnSync(process.execPath, ['--import', preload, BIN, 'loop', '--cwd', dir], { encoding: 'utf8' });
+      expect(res.status).toBe(2);
+      expect(res.stdout.trim().split('\n')).toHaveLength(1);
+      const env = parseEnvelope(res.stdout);
+      expect(env).toMatchObject({ ok: false, command: 'harness loop', result: { error: { code: 'internal' } } });
+      expect(env.result.error!.message).toMatch(/^internal error: Error: injected (rejection|exception)/);
+      expect(res.stderr).not.toMatch(/injected/);
+    });
+  }
 });

@@ -1,10 +1,10 @@
 // Fault matrix, git: every repository state where the diff cannot be trusted must run everything
 // (mode full, the reason named) or scope exactly what changed; never a silent green.
-import { lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { materialize } from '../../scripts/fixture.js';
-import { append, check, commitAll, git, harness, tempDir, workspace, write } from '../helpers.js';
+import { append, commitAll, git, harness, tempDir, workspace, write } from '../helpers.js';
 import { expectNotOk, scopeOf } from './support.js';
 
 /** The diff-based guard that must refuse to pass without a merge-base. */
@@ -15,14 +15,29 @@ function expectNoDiffError(run: ReturnType<typeof harness>, reason: RegExp): voi
 }
 
 describe('git', () => {
-  it('no git repository → mode full, reason names "not a git work tree"; loop ok:false, diff guards error', () => {
+  it('no git repository → harness could not run: exactly one envelope, exit 2, the reason; `scope` still says full mode', () => {
     const dir = join(tempDir(), 'plain');
     materialize('single', dir);
     const run = harness(['loop', '--cwd', dir, '--only', 'suppressions,changed_tests']);
-    expect(run.env.result.scope).toMatchObject({ mode: 'full', merge_base: null, full_reason: `${dir} is not a git work tree` });
-    expectNoDiffError(run, /is not a git work tree/);
-    expect(check(run, 'changed_tests').status).toBe('error');
+    expect(run.code).toBe(2);
+    expect(run.env.result.error).toMatchObject({ code: 'environment', message: expect.stringContaining(`${dir} is not a git work tree`) });
+    expect(scopeOf(dir)).toMatchObject({ mode: 'full', merge_base: null, full_reason: `${dir} is not a git work tree` });
   });
+
+  for (const shape of ['an empty directory', 'a directory with only package.json']) {
+    for (const verb of ['loop', 'gate'] as const) {
+      it(`${verb} in ${shape} (not a git work tree) → exactly one envelope, exit 2, nothing on stderr`, () => {
+        const dir = join(tempDir(), 'bare');
+        mkdirSync(dir);
+        if (shape.includes('package.json')) writeFileSync(join(dir, 'package.json'), '{"name":"bare","version":"1.0.0"}\n');
+        const run = harness([verb, '--cwd', dir]);
+        expect(run.stdout.trim().split('\n')).toHaveLength(1); // harness() also validates it against the schema
+        expect({ code: run.code, command: run.env.command, error: run.env.result.error?.code }).toEqual({ code: 2, command: `harness ${verb}`, error: 'environment' });
+        expect(run.env.result.error!.message).toMatch(/is not a git work tree/);
+        expect(run.stderr).toBe('');
+      });
+    }
+  }
 
   it('empty repository (no commit yet) → mode full, reason "HEAD has no commit yet"; loop ok:false', () => {
     const dir = join(tempDir(), 'empty');
