@@ -1,16 +1,55 @@
 import { join, resolve } from 'node:path';
 import { workTreeFiles } from '../diff/files.js';
-import type { Finding } from '../model.js';
-import { isCode } from '../scope/classify.js';
+import type { CheckResult, Finding } from '../model.js';
+import { isToolConfig } from '../scope/classify.js';
 import { dependencyClosure, ownerOf, prefixesOf } from '../scope/resolve.js';
-import { nearest, repoPath } from '../tools/find.js';
-import { compile, compilers, unsupportedByTsgo } from '../tools/tsc.js';
-import { projectsFor } from '../tools/tsconfig.js';
+import { repoPath } from '../tools/find.js';
+import { compile, compilers, unsupportedByTsgo, type Compiler, type Diagnostic } from '../tools/tsc.js';
+import { projectsCovering, repoProjects, type Project } from '../tools/tsconfig.js';
 import { errorResult, toolError, verdict, type Check, type CheckContext } from './check.js';
 
+const TS_SOURCE = /\.[cm]?tsx?$/;
+const isTsSource = (f: string) => TS_SOURCE.test(f) && !f.endsWith('.d.ts');
+
+/** What a scope's typecheck compiles: every project that compiles one of its files, found from all the repo's tsconfigs. */
+async function planFor(ctx: CheckContext, scope: string) {
+  const map = ctx.config.scope.path_map;
+  const repoFiles = await workTreeFiles(ctx.root);
+  const all = repoProjects(ctx.root, repoFiles);
+  const ownFiles = (s: string) => repoFiles.filter((f) => TS_SOURCE.test(f) && ownerOf(f, map) === s).map((f) => join(ctx.root, f));
+  const files = ownFiles(scope);
+  const projects = projectsCovering(all, files);
+  const compiled = (f: string) => projects.some((p) => p.files.has(join(ctx.root, f)));
+  // A changed file no tsconfig compiles would pass unchecked: say so (tool configs run in their own tool).
+  const uncompiled = ctx.scope.changed_files.filter(
+    (f) => isTsSource(f) && !isToolConfig(f) && ownerOf(f, map) === scope && files.includes(join(ctx.root, f)) && !compiled(f),
+  );
+  const owners = new Map<string, Set<string>>();
+  const ownerConfigs = (s: string) => owners.get(s) ?? owners.set(s, new Set(projectsCovering(all, ownFiles(s)).map((p) => p.tsconfig))).get(s)!;
+  return { files, projects, uncompiled, ownerConfigs };
+}
+
+/** One project with the fastest compiler that accepts it: tsgo, else tsc for a tsconfig tsgo rejects. */
+async function check(ctx: CheckContext, found: { tsgo: Compiler | null; tsc: Compiler | null }, project: Project): Promise<Diagnostic[] | CheckResult> {
+  let compiler = found.tsgo ?? found.tsc!;
+  let { res, diags } = await compile(ctx, compiler, project);
+  const unsupported = compiler.name === 'tsgo' && found.tsc ? unsupportedByTsgo(diags) : undefined;
+  if (unsupported && !res.aborted) {
+    ctx.log.write(`tsgo does not support ${repoPath(ctx.root, project.tsconfig)} (${unsupported.text}): checking it with tsc\n`);
+    compiler = found.tsc!;
+    ({ res, diags } = await compile(ctx, compiler, project));
+  }
+  if (res.aborted) return errorResult(`${compiler.name} was interrupted`);
+  if (res.code === 0 && diags.length === 0) return [];
+  if (res.code === 0 || res.code === null || diags.length === 0) {
+    return toolError(compiler.name, res, diags.length ? 'printed errors but exited 0' : 'failed without a parsable diagnostic');
+  }
+  return diags;
+}
+
 /**
- * typecheck:<scope> — the target's own compiler (`--noEmit`; tsgo when installed and the tsconfig is one
- * it supports, else tsc) on each tsconfig project that compiles the scope's files. A finding in another
+ * typecheck:<scope> — the target's own compiler (tsgo when installed and the tsconfig is one it
+ * supports, else tsc) on every tsconfig project that compiles a file of the scope. A finding in another
  * scope's file is left to that scope's typecheck only when it is in this run and compiles the very same
  * tsconfig (so it sees the same diagnostic); otherwise it is reported here. A non-zero exit is never a pass.
  */
@@ -28,37 +67,19 @@ export function typecheckCheck(scope: string): Check {
     }),
     async run(ctx: CheckContext) {
       const map = ctx.config.scope.path_map;
-      const dirs = prefixesOf(ctx.config, scope).map((p) => join(ctx.root, p));
-      const files = (await workTreeFiles(ctx.root)).filter((f) => isCode(f) && /\.[cm]?tsx?$/.test(f) && ownerOf(f, map) === scope);
-      if (files.length === 0) return { status: 'skipped', findings: [{ path: null, message: `scope ${scope} has no TypeScript file` }] };
-      const { projects, uncovered } = projectsFor(ctx.root, dirs, files.map((f) => join(ctx.root, f)));
-      if (projects.length === 0) {
-        const where = uncovered.map((u) => repoPath(ctx.root, u) || '.').join(', ');
-        return errorResult(`no tsconfig compiles the files of scope ${scope} (looked at ${where})`);
-      }
-      const found = compilers(ctx.root, dirs[0]!);
+      const plan = await planFor(ctx, scope);
+      if (plan.files.length === 0) return { status: 'skipped', findings: [{ path: null, message: `scope ${scope} has no TypeScript file` }] };
+      if (plan.projects.length === 0) return errorResult(`no tsconfig compiles the files of scope ${scope} (none of the repository's tsconfig*.json files includes them)`);
+      const found = compilers(ctx.root, join(ctx.root, prefixesOf(ctx.config, scope)[0]!));
       if ('missing' in found) return errorResult(found.missing);
-      const sameConfig = (owner: string, tsconfig: string) =>
-        ctx.planned.has(`typecheck:${owner}`) && prefixesOf(ctx.config, owner).some((p) => nearest(ctx.root, join(ctx.root, p), ['tsconfig.json']) === tsconfig);
-      const findings: Finding[] = [];
-      for (const project of projects) {
-        let compiler = found.tsgo ?? found.tsc!;
-        let { res, diags } = await compile(ctx, compiler, project);
-        const unsupported = compiler.name === 'tsgo' && found.tsc ? unsupportedByTsgo(diags) : undefined;
-        if (unsupported && !res.aborted) {
-          ctx.log.write(`tsgo does not support ${repoPath(ctx.root, project.tsconfig)} (${unsupported.text}): checking it with tsc\n`);
-          compiler = found.tsc!;
-          ({ res, diags } = await compile(ctx, compiler, project));
-        }
-        if (res.aborted) return errorResult(`${compiler.name} was interrupted`);
-        if (res.code === 0 && diags.length === 0) continue;
-        if (res.code === 0 || res.code === null || diags.length === 0) {
-          return toolError(compiler.name, res, diags.length ? 'printed errors but exited 0' : 'failed without a parsable diagnostic');
-        }
+      const findings: Finding[] = plan.uncompiled.map((path) => ({ path, message: 'changed, but no tsconfig compiles it: its types are not checked (add it to the include of a tsconfig)' }));
+      for (const project of plan.projects) {
+        const diags = await check(ctx, found, project);
+        if (!Array.isArray(diags)) return diags;
         for (const d of diags) {
           const path = d.path === null ? null : repoPath(ctx.root, resolve(ctx.root, d.path));
           const owner = path === null ? null : ownerOf(path, map);
-          if (owner !== null && owner !== scope && sameConfig(owner, project.tsconfig)) continue;
+          if (owner !== null && owner !== scope && ctx.planned.has(`typecheck:${owner}`) && plan.ownerConfigs(owner).has(project.tsconfig)) continue;
           const rule = /^(TS\d+):/.exec(d.text)?.[1];
           findings.push({ path: path ?? repoPath(ctx.root, project.tsconfig), ...(path === null ? {} : { line: d.line, col: d.col }), message: d.text, ...(rule ? { rule } : {}) });
         }

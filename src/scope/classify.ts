@@ -11,6 +11,11 @@ export function isCode(path: string): boolean {
 /** Tool configuration (vitest.config.ts, eslint.config.js, …) is not the scope's runtime code. */
 const TOOL_CONFIG = /(?:^|\/)[^/]+\.config\.[cm]?[jt]s$/;
 
+/** A tool's configuration file (`vitest.config.ts`, `eslint.config.js`, …): run by its tool, not compiled as the scope's code. */
+export function isToolConfig(path: string): boolean {
+  return TOOL_CONFIG.test(path);
+}
+
 /** Classifies repo-relative paths as test files (by `[scope] test_globs`) or runtime code. */
 export function classifier(config: Config): { isTest(path: string): boolean; isRuntimeCode(path: string): boolean } {
   const isTest = matcher(config.scope.test_globs);

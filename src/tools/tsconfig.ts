@@ -1,57 +1,90 @@
-import { dirname, join, resolve } from 'node:path';
-import { nearest } from './find.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import type * as TsMorph from 'ts-morph';
 import { loadTs } from './source.js';
 
+/** A tsconfig as a project: what it compiles and the options that decide how harness runs it. */
 export interface Project {
   /** Absolute path of the tsconfig. */
   tsconfig: string;
+  /** Absolute paths of the files it compiles. */
   files: Set<string>;
   /** False when the tsconfig says `incremental: false`: then no buildinfo is kept for it. */
   incremental: boolean;
+  /** A composite project, or one with references: its dependencies are other projects' outputs. */
+  build: boolean;
+  /** Absolute tsconfig paths of its project references. */
+  references: string[];
+  options: TsMorph.ts.CompilerOptions;
 }
 
-function parse(tsconfig: string): { project: Project; references: string[] } {
+interface Parsed {
+  project: Project;
+  /** The tsconfig itself says what it compiles (include, files or references), not only its bases. */
+  ownInputs: boolean;
+  /** The configs it extends by relative path, absolute. */
+  extends: string[];
+}
+
+const TSCONFIG = /^tsconfig(?:\..+)?\.json$/;
+
+/** Is a repo-relative path named like a tsconfig (`tsconfig.json`, `tsconfig.lib.json`, …)? */
+export function isTsconfig(path: string): boolean {
+  return TSCONFIG.test(basename(path));
+}
+
+const asConfig = (abs: string) => (abs.endsWith('.json') ? abs : join(abs, 'tsconfig.json'));
+
+function parse(tsconfig: string): Parsed {
   const ts = loadTs();
   const read = ts.readConfigFile(tsconfig, (p) => ts.sys.readFile(p));
-  const parsed = ts.parseJsonConfigFileContent(read.config ?? {}, ts.sys, dirname(tsconfig), undefined, tsconfig);
-  const references = (parsed.projectReferences ?? []).map((r) => {
-    const p = resolve(dirname(tsconfig), r.path);
-    return p.endsWith('.json') ? p : join(p, 'tsconfig.json');
-  });
-  const incremental = parsed.options.incremental !== false || parsed.options.composite === true;
-  return { project: { tsconfig, files: new Set(parsed.fileNames.map((f) => resolve(f))), incremental }, references };
+  const raw = (read.config ?? {}) as { include?: unknown; files?: unknown; references?: unknown; extends?: unknown };
+  const parsed = ts.parseJsonConfigFileContent(raw, ts.sys, dirname(tsconfig), undefined, tsconfig);
+  const references = (parsed.projectReferences ?? []).map((r) => asConfig(resolve(dirname(tsconfig), r.path)));
+  const o = parsed.options;
+  const project: Project = {
+    tsconfig,
+    files: new Set(parsed.fileNames.map((f) => resolve(f))),
+    incremental: o.incremental !== false || o.composite === true,
+    build: o.composite === true || references.length > 0,
+    references,
+    options: o,
+  };
+  const ext = (Array.isArray(raw.extends) ? raw.extends : [raw.extends]).filter((e): e is string => typeof e === 'string' && e.startsWith('.'));
+  return { project, ownInputs: raw.include !== undefined || raw.files !== undefined || raw.references !== undefined, extends: ext.map((e) => resolve(dirname(tsconfig), e.endsWith('.json') ? e : `${e}.json`)) };
 }
 
+const memo = new Map<string, Project[]>();
+
 /**
- * The tsconfig projects that compile a scope's files: the nearest tsconfig.json of each directory, or,
- * for a solution-style config (`files: []` + `references`), the referenced projects that include
- * them. A config that compiles none of the scope's files is not used: it would check nothing.
+ * Every tsconfig project of the repository: the git-known files named `tsconfig*.json` and the configs
+ * their references name, parsed once per process. A config that others extend and that lists no
+ * files of its own (`tsconfig.base.json`) is a base, not a project: compiled alone it would take every
+ * file under its directory.
  */
-export function projectsFor(root: string, dirs: readonly string[], scopeFiles: readonly string[]): { projects: Project[]; uncovered: string[] } {
-  const projects = new Map<string, Project>();
-  const uncovered: string[] = [];
-  const covers = (p: Project) => scopeFiles.some((f) => p.files.has(f));
-  for (const dir of dirs) {
-    const start = nearest(root, dir, ['tsconfig.json']);
-    if (!start) {
-      uncovered.push(dir);
-      continue;
+export function repoProjects(root: string, repoFiles: readonly string[]): Project[] {
+  const key = `${root}\0${repoFiles.filter(isTsconfig).join('\0')}`;
+  const hit = memo.get(key);
+  if (hit) return hit;
+  const parsed = new Map<string, Parsed>();
+  const queue = repoFiles.filter(isTsconfig).map((f) => join(root, f));
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    if (parsed.has(next)) continue;
+    let p: Parsed;
+    try {
+      p = parse(next);
+    } catch {
+      continue; // a reference to a config that does not exist: the compiler reports it
     }
-    const queue = [start];
-    const seen = new Set<string>();
-    let found = false;
-    while (queue.length > 0) {
-      const next = queue.shift()!;
-      if (seen.has(next)) continue;
-      seen.add(next);
-      const { project, references } = parse(next);
-      if (covers(project)) {
-        projects.set(project.tsconfig, project);
-        found = true;
-      }
-      queue.push(...references);
-    }
-    if (!found) uncovered.push(start);
+    parsed.set(next, p);
+    queue.push(...p.project.references);
   }
-  return { projects: [...projects.values()], uncovered };
+  const extended = new Set([...parsed.values()].flatMap((p) => p.extends));
+  const projects = [...parsed.values()].filter((p) => !(extended.has(p.project.tsconfig) && !p.ownInputs)).map((p) => p.project);
+  memo.set(key, projects);
+  return projects;
+}
+
+/** The projects that compile at least one of `files` (absolute paths). */
+export function projectsCovering(projects: readonly Project[], files: readonly string[]): Project[] {
+  return projects.filter((p) => files.some((f) => p.files.has(f)));
 }
