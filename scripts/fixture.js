@@ -4,6 +4,11 @@
 //     (scoped @org dirs become real dirs of per-package symlinks);
 //   - every workspace package of the fixture gets a relative symlink
 //     node_modules/<name> -> ../packages/<dir> (../../ for scoped names).
+// A fixture may hold fixture.json (never copied into dest) that swaps or drops
+// harness modules, e.g. {"link": {"typescript": "typescript-5"}, "omit": ["@typescript/native-preview"]}:
+// node_modules/typescript then points at the harness's node_modules/typescript-5, and
+// node_modules/.bin becomes a real directory whose tsc/tsserver come from typescript-5 and
+// which has no tsgo. The same shape passed to materialize() overrides it per call.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,21 +21,129 @@ const HARNESS_NODE_MODULES = fileURLToPath(new URL('../node_modules/', import.me
 // own node_modules through a symlink.
 const SKIP_ENTRIES = new Set(['.cache', '.vite', '.vite-temp', '.vitest']);
 
-function linkHarnessModules(destModules) {
+/**
+ * @typedef {object} ModuleOptions
+ * @property {Record<string, string>} [link] node_modules/<name> -> the harness's node_modules/<target>
+ *   (an npm alias such as typescript-5), with <name>'s bins taken from <target>
+ * @property {string[]} [omit] harness modules (and their bins) left out of node_modules
+ */
+
+function readFixtureOptions(src) {
+  const file = path.join(src, 'fixture.json');
+  if (!fs.existsSync(file)) return {};
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/**
+ * Merge the fixture's fixture.json with per-call options; the call wins: its link entries are
+ * merged over the file's, its omit list replaces the file's, and a name it links is no longer
+ * omitted (a name it omits is no longer linked).
+ * @param {ModuleOptions} file
+ * @param {ModuleOptions} call
+ * @returns {{link: Map<string, string>, omit: Set<string>}}
+ */
+function mergeOptions(file, call) {
+  for (const [where, opts] of [['fixture.json', file], ['options', call]]) {
+    if (opts.link !== undefined && (typeof opts.link !== 'object' || opts.link === null || Array.isArray(opts.link))) {
+      throw new Error(`fixture: ${where} "link" must be an object of name -> harness module`);
+    }
+    if (opts.omit !== undefined && !Array.isArray(opts.omit)) {
+      throw new Error(`fixture: ${where} "omit" must be an array of module names`);
+    }
+  }
+  const link = new Map(Object.entries(file.link ?? {}));
+  const omit = new Set(call.omit ?? file.omit ?? []);
+  for (const [name, target] of Object.entries(call.link ?? {})) {
+    link.set(name, target);
+    if (!call.omit?.includes(name)) omit.delete(name);
+  }
+  for (const name of call.omit ?? []) {
+    if (call.link && Object.hasOwn(call.link, name)) {
+      throw new Error(`fixture: options both link and omit ${JSON.stringify(name)}`);
+    }
+    link.delete(name);
+  }
+  for (const name of omit) link.delete(name);
+  for (const [name, target] of link) {
+    if (typeof target !== 'string' || !fs.existsSync(path.join(HARNESS_NODE_MODULES, target, 'package.json'))) {
+      throw new Error(`fixture: link ${JSON.stringify(name)} -> ${JSON.stringify(target)}: no such harness module`);
+    }
+  }
+  return { link, omit };
+}
+
+/** @returns {Record<string, string>} bin name -> path relative to the package dir */
+function declaredBins(pkgDir) {
+  const { name, bin } = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
+  if (typeof bin === 'string') return { [String(name).split('/').pop()]: bin };
+  return bin ?? {};
+}
+
+// Top-level module name (typescript, @scope/pkg) that the real path p lies in, if any.
+function owningModule(p) {
+  const rel = path.relative(HARNESS_NODE_MODULES, p).split(path.sep);
+  if (rel[0] === '..' || rel[0] === '') return undefined;
+  return rel[0].startsWith('@') ? `${rel[0]}/${rel[1]}` : rel[0];
+}
+
+// node_modules/.bin as a real directory: the harness's bins minus those of omitted or
+// replaced modules, plus the bins of each link target under the replaced module's name.
+function linkBins(destModules, { link, omit }) {
+  const srcBin = path.join(HARNESS_NODE_MODULES, '.bin');
+  const dstBin = path.join(destModules, '.bin');
+  fs.mkdirSync(dstBin, { recursive: true });
+  if (fs.existsSync(srcBin)) {
+    for (const bin of fs.readdirSync(srcBin)) {
+      let real;
+      try {
+        real = fs.realpathSync(path.join(srcBin, bin));
+      } catch {
+        continue; // dangling bin link in the harness
+      }
+      const owner = owningModule(real);
+      if (owner !== undefined && (omit.has(owner) || link.has(owner))) continue;
+      fs.symlinkSync(real, path.join(dstBin, bin));
+    }
+  }
+  for (const target of link.values()) {
+    const targetDir = path.join(HARNESS_NODE_MODULES, target);
+    for (const [bin, file] of Object.entries(declaredBins(targetDir))) {
+      fs.rmSync(path.join(dstBin, bin), { force: true });
+      fs.symlinkSync(path.join(targetDir, file), path.join(dstBin, bin));
+    }
+  }
+}
+
+/**
+ * Symlink the harness's node_modules entries into destModules.
+ * @param {string} destModules
+ * @param {{link: Map<string, string>, omit: Set<string>}} [modules] swaps and omissions (none by default)
+ */
+function linkHarnessModules(destModules, modules = { link: new Map(), omit: new Set() }) {
   if (!fs.existsSync(HARNESS_NODE_MODULES)) return;
+  const custom = modules.link.size > 0 || modules.omit.size > 0;
+  const skipped = (name) => modules.omit.has(name) || modules.link.has(name);
   for (const entry of fs.readdirSync(HARNESS_NODE_MODULES, { withFileTypes: true })) {
     if (SKIP_ENTRIES.has(entry.name)) continue;
+    if (custom && entry.name === '.bin') continue;
     const src = path.join(HARNESS_NODE_MODULES, entry.name);
     const dst = path.join(destModules, entry.name);
     if (entry.name.startsWith('@') && entry.isDirectory()) {
       fs.mkdirSync(dst, { recursive: true });
       for (const sub of fs.readdirSync(src)) {
+        if (skipped(`${entry.name}/${sub}`)) continue;
         fs.symlinkSync(path.join(src, sub), path.join(dst, sub));
       }
-    } else {
+    } else if (!skipped(entry.name)) {
       fs.symlinkSync(src, dst);
     }
   }
+  for (const [name, target] of modules.link) {
+    const dst = path.join(destModules, ...name.split('/'));
+    fs.mkdirSync(path.dirname(dst), { recursive: true });
+    fs.symlinkSync(path.join(HARNESS_NODE_MODULES, target), dst, 'dir');
+  }
+  if (custom) linkBins(destModules, modules);
 }
 
 function workspacePackageDirs(root) {
@@ -78,21 +191,26 @@ function linkWorkspacePackages(root, destModules) {
 
 /**
  * Copy fixtures/<name> into dest (created if missing) and build dest/node_modules.
+ * fixtures/<name>/fixture.json, if present, is not copied: its link/omit entries shape
+ * dest/node_modules (see ModuleOptions), and options override them for this call.
  * @param {string} name fixture directory name under fixtures/
  * @param {string} dest destination directory (may already exist, empty)
+ * @param {ModuleOptions} [options] per-call link/omit, winning over fixture.json
  * @returns {string} dest
  */
-export function materialize(name, dest) {
+export function materialize(name, dest, options = {}) {
   const src = path.join(FIXTURES_DIR, name);
   if (!fs.existsSync(path.join(src, 'package.json'))) {
     throw new Error(`fixture: unknown fixture ${JSON.stringify(name)} (no ${src}/package.json)`);
   }
+  const modules = mergeOptions(readFixtureOptions(src), options);
+  const fixtureJson = path.join(src, 'fixture.json');
   fs.mkdirSync(dest, { recursive: true });
   fs.cpSync(src, dest, {
     recursive: true,
-    filter: (from) => path.basename(from) !== 'node_modules',
+    filter: (from) => path.basename(from) !== 'node_modules' && from !== fixtureJson,
   });
-  linkModules(dest);
+  buildModules(dest, modules);
   return dest;
 }
 
@@ -100,11 +218,16 @@ export function materialize(name, dest) {
  * Build dest/node_modules for a workspace already written in dest (the harness's own modules, plus
  * the workspace's packages).
  * @param {string} dest
+ * @param {ModuleOptions} [options] link/omit for the harness's modules (none by default)
  */
-export function linkModules(dest) {
+export function linkModules(dest, options = {}) {
+  buildModules(dest, mergeOptions({}, options));
+}
+
+function buildModules(dest, modules) {
   const destModules = path.join(dest, 'node_modules');
   fs.mkdirSync(destModules, { recursive: true });
-  linkHarnessModules(destModules);
+  linkHarnessModules(destModules, modules);
   linkWorkspacePackages(dest, destModules);
 }
 
