@@ -247,3 +247,108 @@ export function gitInit(dir) {
   git('add', '-A');
   git('commit', '-q', '-m', 'init');
 }
+
+/**
+ * @typedef {object} FaultCheck
+ * @property {'pass' | 'fail'} expect the command's verdict: exit 0, or not
+ * @property {string[]} argv the command, run from the workspace root (argv[0] is a node_modules/.bin name)
+ * @property {string} [at] `path:line` the failing tool must name (for `fail` checks)
+ */
+
+/**
+ * @typedef {object} Fault
+ * @property {string} id the `### id` heading in the fixture's README "Faults" section
+ * @property {string} file workspace-relative path of the file to edit
+ * @property {'replace' | 'insert'} mode replace line `line`, or insert `text` so that it becomes line `line`
+ * @property {number} line 1-based
+ * @property {string} text the line(s) to write (no trailing newline)
+ * @property {FaultCheck[]} before commands to run (and pass) before the edit, e.g. a build
+ * @property {FaultCheck[]} checks once the fault is in, in README order: commands that must fail
+ *   (naming `at`) or still pass
+ */
+
+// `a b 'c d'` -> ['a', 'b', 'c d'] (single quotes only, as in the READMEs).
+function splitCommand(command) {
+  return [...command.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]);
+}
+
+function parseCheck(key, value) {
+  const m = /^`([^`]+)`(?:\s+at\s+`([^`]+)`)?/.exec(value);
+  if (!m) throw new Error(`fixture: unreadable check ${JSON.stringify(value)}`);
+  return { expect: key === 'fails' ? 'fail' : 'pass', argv: splitCommand(m[1]), ...(m[2] ? { at: m[2] } : {}) };
+}
+
+/**
+ * The healthy checks and fault recipes written in fixtures/<name>/README.md. A "## Healthy"
+ * section lists `- passes: \`cmd\`` lines; each "### id" under "## Faults" has `- file:`,
+ * `- replace line:` or `- insert at line:`, `- text:` (a backtick span, or a fenced block on the
+ * lines after it), and any number of `- before:`, `- fails: \`cmd\` at \`path:line\`` and
+ * `- passes:` lines.
+ * @param {string} name fixture directory name under fixtures/
+ * @returns {{healthy: FaultCheck[], faults: Fault[]}}
+ */
+export function readFaults(name) {
+  const lines = fs.readFileSync(path.join(FIXTURES_DIR, name, 'README.md'), 'utf8').split('\n');
+  const healthy = [];
+  const faults = [];
+  let section = '';
+  let fault;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const heading = /^(#{2,3})\s+(.*?)\s*$/.exec(line);
+    if (heading) {
+      if (heading[1] === '##') section = heading[2];
+      fault = undefined;
+      if (heading[1] === '###' && section === 'Faults') {
+        fault = { id: heading[2].replace(/`/g, ''), before: [], checks: [] };
+        faults.push(fault);
+      }
+      continue;
+    }
+    const item = /^- (file|replace line|insert at line|text|before|fails|passes):\s*(.*)$/.exec(line);
+    if (!item) continue;
+    const [, key, value] = item;
+    if (section === 'Healthy' && key === 'passes') healthy.push(parseCheck(key, value));
+    if (!fault) continue;
+    if (key === 'file') fault.file = value.replace(/`/g, '').trim();
+    else if (key === 'replace line' || key === 'insert at line') {
+      fault.mode = key === 'replace line' ? 'replace' : 'insert';
+      fault.line = Number.parseInt(value, 10);
+    } else if (key === 'text') {
+      const span = /^`(.*)`$/.exec(value.trim());
+      if (span) fault.text = span[1];
+      else {
+        // A fenced block on the following lines.
+        let j = i + 1;
+        while (j < lines.length && !/^\s*```/.test(lines[j])) j++;
+        let k = j + 1;
+        while (k < lines.length && !/^\s*```/.test(lines[k])) k++;
+        const indent = /^(\s*)/.exec(lines[j] ?? '')[1].length;
+        fault.text = lines.slice(j + 1, k).map((l) => l.slice(indent)).join('\n');
+        i = k;
+      }
+    } else (key === 'before' ? fault.before : fault.checks).push(parseCheck(key, value));
+  }
+  for (const f of faults) {
+    if (!f.file || !f.mode || !Number.isInteger(f.line) || f.text === undefined || !f.checks.some((c) => c.expect === 'fail')) {
+      throw new Error(`fixture: ${name} README fault ${JSON.stringify(f.id)} is incomplete`);
+    }
+  }
+  return { healthy, faults };
+}
+
+/**
+ * Write a fault (from readFaults) into a materialized workspace.
+ * @param {string} dir the workspace root
+ * @param {Fault} fault
+ */
+export function applyFault(dir, fault) {
+  const file = path.join(dir, fault.file);
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const index = fault.line - 1;
+  if (index < 0 || index > lines.length || (fault.mode === 'replace' && index >= lines.length)) {
+    throw new Error(`fixture: fault ${fault.id}: ${fault.file} has no line ${fault.line}`);
+  }
+  lines.splice(index, fault.mode === 'replace' ? 1 : 0, ...fault.text.split('\n'));
+  fs.writeFileSync(file, lines.join('\n'));
+}
