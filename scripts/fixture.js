@@ -253,6 +253,7 @@ export function gitInit(dir) {
  * @property {'pass' | 'fail'} expect the command's verdict: exit 0, or not
  * @property {string[]} argv the command, run from the workspace root (argv[0] is a node_modules/.bin name)
  * @property {string} [at] `path:line` the failing tool must name (for `fail` checks)
+ * @property {string} [with] text the tool's output must contain
  */
 
 /**
@@ -273,17 +274,23 @@ function splitCommand(command) {
 }
 
 function parseCheck(key, value) {
-  const m = /^`([^`]+)`(?:\s+at\s+`([^`]+)`)?/.exec(value);
+  const m = /^`([^`]+)`(?:\s+at\s+`([^`]+)`)?(?:\s+with\s+`([^`]+)`)?/.exec(value);
   if (!m) throw new Error(`fixture: unreadable check ${JSON.stringify(value)}`);
-  return { expect: key === 'fails' ? 'fail' : 'pass', argv: splitCommand(m[1]), ...(m[2] ? { at: m[2] } : {}) };
+  return {
+    expect: key === 'fails' ? 'fail' : 'pass',
+    argv: splitCommand(m[1]),
+    ...(m[2] ? { at: m[2] } : {}),
+    ...(m[3] ? { with: m[3] } : {}),
+  };
 }
 
 /**
  * The healthy checks and fault recipes written in fixtures/<name>/README.md. A "## Healthy"
- * section lists `- passes: \`cmd\`` lines; each "### id" under "## Faults" has `- file:`,
+ * section lists `- passes: \`cmd\`` lines (and `- fails:` lines for raw invocations known to fail
+ * on the untouched fixture); each "### id" under "## Faults" has `- file:`,
  * `- replace line:` or `- insert at line:`, `- text:` (a backtick span, or a fenced block on the
  * lines after it), and any number of `- before:`, `- fails: \`cmd\` at \`path:line\`` and
- * `- passes:` lines.
+ * `- passes:` lines. A check may end in `with \`text\`` (text the output must contain).
  * @param {string} name fixture directory name under fixtures/
  * @returns {{healthy: FaultCheck[], faults: Fault[]}}
  */
@@ -308,7 +315,7 @@ export function readFaults(name) {
     const item = /^- (file|replace line|insert at line|text|before|fails|passes):\s*(.*)$/.exec(line);
     if (!item) continue;
     const [, key, value] = item;
-    if (section === 'Healthy' && key === 'passes') healthy.push(parseCheck(key, value));
+    if (section === 'Healthy' && (key === 'passes' || key === 'fails')) healthy.push(parseCheck(key, value));
     if (!fault) continue;
     if (key === 'file') fault.file = value.replace(/`/g, '').trim();
     else if (key === 'replace line' || key === 'insert at line') {

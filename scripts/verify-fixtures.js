@@ -4,7 +4,7 @@
 //   node scripts/verify-fixtures.js [--keep] [fixture ...]
 //
 // For each fixture: materialize it into a temp git repo and run every `- passes:` command of
-// "## Healthy" (each must exit 0); then, for each "### fault" under "## Faults", materialize a
+// "## Healthy" (each must exit 0; a `- fails:` there must not); then, for each "### fault" under "## Faults", materialize a
 // fresh copy, run its `- before:` commands, write the fault, and run its checks in README order:
 // a `- fails:` command must exit non-zero and name the recipe's `path:line` in its output, a
 // `- passes:` command must exit 0. Commands run from the workspace root with argv[0] taken from
@@ -107,6 +107,11 @@ function check(fixture, kase, dir, c) {
   if (c.expect === 'fail' && c.at) {
     const hit = named(r.output, c.at);
     at = `${c.at} ${hit ? 'named' : 'NOT named'}`;
+    ok = ok && hit;
+  }
+  if (c.with) {
+    const hit = stripAnsi(r.output).includes(c.with);
+    at = `${at}${at ? '; ' : ''}${JSON.stringify(c.with)} ${hit ? 'shown' : 'NOT shown'}`;
     ok = ok && hit;
   }
   if (!ok) {
