@@ -93,6 +93,9 @@ function fresh(name) {
   return dir;
 }
 
+// The command as typed in the README (quotes around globs and spaced words).
+const shown = (argv) => argv.map((a) => (/[\s*?']/.test(a) ? `'${a}'` : a)).join(' ');
+
 const rows = [];
 let mismatches = 0;
 
@@ -116,9 +119,9 @@ function check(fixture, kase, dir, c) {
   }
   if (!ok) {
     mismatches++;
-    process.stderr.write(`\n--- MISMATCH ${fixture} / ${kase}: ${c.argv.join(' ')} (exit ${r.code})\n${stripAnsi(r.output).slice(0, 4000)}\n`);
+    process.stderr.write(`\n--- MISMATCH ${fixture} / ${kase}: ${shown(c.argv)} (exit ${r.code})\n${stripAnsi(r.output).slice(0, 4000)}\n`);
   }
-  rows.push([fixture, kase, c.argv.join(' '), c.expect, String(r.code), at, ok ? 'ok' : 'MISMATCH', r.secs.toFixed(1)]);
+  rows.push([fixture, kase, shown(c.argv), c.expect, String(r.code), at, ok ? 'ok' : 'MISMATCH', r.secs.toFixed(1)]);
 }
 
 for (const name of fixtures) {
