@@ -54,14 +54,9 @@ function mergeOptions(file, call) {
   const link = new Map(Object.entries(file.link ?? {}));
   const omit = new Set(call.omit ?? file.omit ?? []);
   for (const [name, target] of Object.entries(call.link ?? {})) {
+    if (call.omit?.includes(name)) throw new Error(`fixture: options both link and omit ${JSON.stringify(name)}`);
     link.set(name, target);
-    if (!call.omit?.includes(name)) omit.delete(name);
-  }
-  for (const name of call.omit ?? []) {
-    if (call.link && Object.hasOwn(call.link, name)) {
-      throw new Error(`fixture: options both link and omit ${JSON.stringify(name)}`);
-    }
-    link.delete(name);
+    omit.delete(name);
   }
   for (const name of omit) link.delete(name);
   for (const [name, target] of link) {
@@ -114,6 +109,35 @@ function linkBins(destModules, { link, omit }) {
   }
 }
 
+let binsChecked = false;
+
+// An npm alias (typescript-5 = typescript@5.2.2) declares the same bins as the package it
+// aliases, and an incremental `npm install` can let the alias win node_modules/.bin/tsc. Every
+// fixture would then silently run the wrong compiler: refuse instead.
+function checkHarnessBins() {
+  if (binsChecked) return;
+  const srcBin = path.join(HARNESS_NODE_MODULES, '.bin');
+  for (const bin of fs.existsSync(srcBin) ? fs.readdirSync(srcBin) : []) {
+    let owner;
+    try {
+      owner = owningModule(fs.realpathSync(path.join(srcBin, bin)));
+    } catch {
+      continue;
+    }
+    if (owner === undefined) continue;
+    const manifest = path.join(HARNESS_NODE_MODULES, owner, 'package.json');
+    const { name } = fs.existsSync(manifest) ? JSON.parse(fs.readFileSync(manifest, 'utf8')) : { name: owner };
+    const real = path.join(HARNESS_NODE_MODULES, name);
+    if (name !== owner && fs.existsSync(path.join(real, 'package.json')) && Object.hasOwn(declaredBins(real), bin)) {
+      throw new Error(
+        `fixture: the harness's node_modules/.bin/${bin} belongs to the alias ${owner} (${name}), not ${name}; ` +
+          `run \`npm ci\` (or \`npm rebuild ${name}\`) in the harness repo`,
+      );
+    }
+  }
+  binsChecked = true;
+}
+
 /**
  * Symlink the harness's node_modules entries into destModules.
  * @param {string} destModules
@@ -121,6 +145,7 @@ function linkBins(destModules, { link, omit }) {
  */
 function linkHarnessModules(destModules, modules = { link: new Map(), omit: new Set() }) {
   if (!fs.existsSync(HARNESS_NODE_MODULES)) return;
+  checkHarnessBins();
   const custom = modules.link.size > 0 || modules.omit.size > 0;
   const skipped = (name) => modules.omit.has(name) || modules.link.has(name);
   for (const entry of fs.readdirSync(HARNESS_NODE_MODULES, { withFileTypes: true })) {
