@@ -4,7 +4,8 @@ import type { CheckResult, Finding } from '../model.js';
 import { isToolConfig } from '../scope/classify.js';
 import { dependencyClosure, ownerOf, prefixesOf } from '../scope/resolve.js';
 import { repoPath } from '../tools/find.js';
-import { compile, compilers, unsupportedByTsgo, type Compiler, type Diagnostic } from '../tools/tsc.js';
+import { compile, compilers, unsupportedByNative, type CompileEnv, type Compiler, type Diagnostic } from '../tools/tsc.js';
+import { builtTypes, referenceClosure } from '../tools/tsc-shadow.js';
 import { projectsCovering, repoProjects, type Project } from '../tools/tsconfig.js';
 import { errorResult, toolError, verdict, type Check, type CheckContext } from './check.js';
 
@@ -26,18 +27,20 @@ async function planFor(ctx: CheckContext, scope: string) {
   );
   const owners = new Map<string, Set<string>>();
   const ownerConfigs = (s: string) => owners.get(s) ?? owners.set(s, new Set(projectsCovering(all, ownFiles(s)).map((p) => p.tsconfig))).get(s)!;
-  return { files, projects, uncompiled, ownerConfigs };
+  const env: CompileEnv = { byPath: new Map(all.map((p) => [p.tsconfig, p])), sources: builtTypes(ctx.root, all) };
+  return { files, projects, uncompiled, ownerConfigs, env };
 }
 
 /** One project with the fastest compiler that accepts it: tsgo, else tsc for a tsconfig tsgo rejects. */
-async function check(ctx: CheckContext, found: { tsgo: Compiler | null; tsc: Compiler | null }, project: Project): Promise<Diagnostic[] | CheckResult> {
-  let compiler = found.tsgo ?? found.tsc!;
-  let { res, diags } = await compile(ctx, compiler, project);
-  const unsupported = compiler.name === 'tsgo' && found.tsc ? unsupportedByTsgo(diags) : undefined;
-  if (unsupported && !res.aborted) {
-    ctx.log.write(`tsgo does not support ${repoPath(ctx.root, project.tsconfig)} (${unsupported.text}): checking it with tsc\n`);
-    compiler = found.tsc!;
-    ({ res, diags } = await compile(ctx, compiler, project));
+async function check(ctx: CheckContext, found: readonly Compiler[], project: Project, env: CompileEnv): Promise<Diagnostic[] | CheckResult> {
+  let compiler = found[0]!;
+  let { res, diags } = await compile(ctx, compiler, project, env);
+  const fallback = found[1];
+  const unsupported = compiler.native && fallback ? unsupportedByNative(diags) : undefined;
+  if (unsupported && fallback && !res.aborted) {
+    ctx.log.write(`${compiler.name} does not support ${repoPath(ctx.root, project.tsconfig)} (${unsupported.text}): checking it with ${fallback.name}\n`);
+    compiler = fallback;
+    ({ res, diags } = await compile(ctx, compiler, project, env));
   }
   if (res.aborted) return errorResult(`${compiler.name} was interrupted`);
   if (res.code === 0 && diags.length === 0) return [];
@@ -73,15 +76,22 @@ export function typecheckCheck(scope: string): Check {
       const found = compilers(ctx.root, join(ctx.root, prefixesOf(ctx.config, scope)[0]!));
       if ('missing' in found) return errorResult(found.missing);
       const findings: Finding[] = plan.uncompiled.map((path) => ({ path, message: 'changed, but no tsconfig compiles it: its types are not checked (add it to the include of a tsconfig)' }));
+      const seen = new Set<string>();
       for (const project of plan.projects) {
-        const diags = await check(ctx, found, project);
+        const diags = await check(ctx, found, project, plan.env);
         if (!Array.isArray(diags)) return diags;
+        // A diagnostic belongs to the project that compiles its file: a dependency built for this one is its own unit.
+        const units = [project, ...referenceClosure(project, plan.env.byPath)];
         for (const d of diags) {
-          const path = d.path === null ? null : repoPath(ctx.root, resolve(ctx.root, d.path));
+          const abs = d.path === null ? null : resolve(ctx.root, d.path);
+          const path = abs === null ? null : repoPath(ctx.root, abs);
           const owner = path === null ? null : ownerOf(path, map);
-          if (owner !== null && owner !== scope && ctx.planned.has(`typecheck:${owner}`) && plan.ownerConfigs(owner).has(project.tsconfig)) continue;
+          const unit = (abs !== null && units.find((u) => u.files.has(abs))) || project;
+          if (owner !== null && owner !== scope && ctx.planned.has(`typecheck:${owner}`) && plan.ownerConfigs(owner).has(unit.tsconfig)) continue;
           const rule = /^(TS\d+):/.exec(d.text)?.[1];
-          findings.push({ path: path ?? repoPath(ctx.root, project.tsconfig), ...(path === null ? {} : { line: d.line, col: d.col }), message: d.text, ...(rule ? { rule } : {}) });
+          const f: Finding = { path: path ?? repoPath(ctx.root, project.tsconfig), ...(path === null ? {} : { line: d.line, col: d.col }), message: d.text, ...(rule ? { rule } : {}) };
+          const key = `${f.path}:${f.line}:${f.col}:${f.message}`;
+          if (!seen.has(key) && seen.add(key)) findings.push(f);
         }
       }
       return verdict(findings);

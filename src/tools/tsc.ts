@@ -3,7 +3,9 @@ import { copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecResult, ToolContext } from '../model.js';
 import { harnessPath } from '../util/harness-dir.js';
-import { locate, type ToolSpec } from './find.js';
+import { withLock } from '../util/lock.js';
+import { findPackage, locate, packageVersion, type ToolSpec } from './find.js';
+import { referenceClosure, shadowRoot, userPath, writeShadow } from './tsc-shadow.js';
 import type { Project } from './tsconfig.js';
 
 export const TSC: ToolSpec = { pkg: 'typescript', bin: 'tsc' };
@@ -12,6 +14,12 @@ export const TSGO: ToolSpec = { pkg: '@typescript/native-preview', bin: 'tsgo' }
 export interface Compiler {
   name: 'tsgo' | 'tsc';
   argv: string[];
+  /** The native compiler (tsgo, or TypeScript 7's tsc): it rejects the options TypeScript 7 removed. */
+  native: boolean;
+  /** The major version of the TypeScript it is (7 for tsgo). */
+  major: number;
+  /** Its package's version (names its private build outputs). */
+  version: string;
 }
 
 export interface Diagnostic {
@@ -35,28 +43,40 @@ export function parseTsc(output: string): Diagnostic[] {
 }
 
 /**
- * The target's own compilers: tsgo (`@typescript/native-preview`, ~5x faster here) and tsc. Either
- * may be missing; with neither, the answer says what to install.
+ * The target's own compilers, fastest first: TypeScript 7's tsc (native: the release, nothing to fall
+ * back to), else tsgo (`@typescript/native-preview`, ~5x faster than tsc 6 here) with the JS tsc behind
+ * it for tsconfigs tsgo rejects, else tsc alone. With none, the answer says what to install.
  */
-export function compilers(root: string, fromDir: string): { tsgo: Compiler | null; tsc: Compiler | null } | { missing: string } {
+export function compilers(root: string, fromDir: string): Compiler[] | { missing: string } {
   const go = locate(root, fromDir, TSGO);
   const tsc = locate(root, fromDir, TSC);
-  if ('missing' in go && 'missing' in tsc) return { missing: tsc.missing };
-  return { tsgo: 'argv' in go ? { name: 'tsgo', argv: go.argv } : null, tsc: 'argv' in tsc ? { name: 'tsc', argv: tsc.argv } : null };
+  const versionOf = (pkg: string) => {
+    const dir = findPackage(root, fromDir, pkg);
+    return dir ? packageVersion(dir) : '0';
+  };
+  const version = versionOf(TSC.pkg);
+  const major = Number(version.split('.')[0]);
+  if ('argv' in tsc && major >= 7) return [{ name: 'tsc', argv: tsc.argv, native: true, major, version }];
+  const list: Compiler[] = [];
+  if ('argv' in go) list.push({ name: 'tsgo', argv: go.argv, native: true, major: 7, version: versionOf(TSGO.pkg) });
+  if ('argv' in tsc) list.push({ name: 'tsc', argv: tsc.argv, native: false, major, version });
+  if (list.length === 0 && 'missing' in tsc) return { missing: tsc.missing };
+  return list;
 }
 
-/** tsgo rejects options TypeScript 7 removed (baseUrl, target ES5, node10 resolution…) with TS5xxx. */
-export function unsupportedByTsgo(diags: readonly Diagnostic[]): Diagnostic | undefined {
-  return diags.find((d) => /^TS5\d{3}:/.test(d.text));
+/** A native compiler rejects the options TypeScript 7 removed (baseUrl, target ES5, node10 resolution…) with TS5xxx, and `target: ES3` / `module: none` with TS6046. */
+export function unsupportedByNative(diags: readonly Diagnostic[]): Diagnostic | undefined {
+  return diags.find((d) => /^TS(?:5\d{3}|6046):/.test(d.text));
 }
 
 /**
- * One `--noEmit` compile of a project. Incremental projects keep their buildinfo under
+ * One `--noEmit` compile of a project (`--emitDeclarationOnly false` beside it when the config sets it:
+ * TypeScript < 5.6 rejects the pair, TS5053). Incremental projects keep their buildinfo under
  * `.harness/tsbuildinfo/` (one per tsconfig and compiler, never in the work tree): each run works on a
  * private copy that replaces the shared one atomically, so concurrent runs never read a torn file.
  */
-export async function compile(ctx: ToolContext, compiler: Compiler, project: Project): Promise<{ res: ExecResult; diags: Diagnostic[] }> {
-  const args: string[] = [];
+export async function compilePlain(ctx: ToolContext, compiler: Compiler, project: Project): Promise<{ res: ExecResult; diags: Diagnostic[] }> {
+  const args: string[] = project.options.emitDeclarationOnly ? ['--emitDeclarationOnly', 'false'] : [];
   let mine: string | null = null;
   let shared: string | null = null;
   if (project.incremental) {
@@ -82,4 +102,50 @@ export async function compile(ctx: ToolContext, compiler: Compiler, project: Pro
     }
   }
   return { res, diags: parseTsc(res.stdout) };
+}
+
+/** What a shadowed compile needs to know of the repository: every project by path, and the package → source map. */
+export interface CompileEnv {
+  byPath: ReadonlyMap<string, Project>;
+  sources: Record<string, string>;
+}
+
+/** Several runs as one result: the first failing exit, everything they printed. */
+function combined(runs: readonly ExecResult[]): ExecResult {
+  const failed = runs.find((r) => r.code !== 0) ?? runs.at(-1)!;
+  return { ...failed, stdout: runs.map((r) => r.stdout).join('\n'), aborted: runs.some((r) => r.aborted), spawnError: runs.find((r) => r.spawnError)?.spawnError ?? null };
+}
+
+/**
+ * A project whose dependencies are other projects' outputs (references) or built `types` entries,
+ * checked against their current source: the dependencies' declarations are built (`tsc -b`) from their
+ * shadows into `.harness/refs/`, then the project itself is checked from its shadow (`tsc -p`, which
+ * re-verifies every file: a single `tsc -b` misses a change to a file a non-composite leaf only imports
+ * on TypeScript 5 and 6). One build at a time per compiler, across processes: the outputs are shared.
+ */
+export async function compileShadowed(ctx: ToolContext, compiler: Compiler, project: Project, env: CompileEnv): Promise<{ res: ExecResult; diags: Diagnostic[] }> {
+  const area = shadowRoot(ctx.root, `${compiler.name}-${compiler.version}`);
+  const runs = await withLock(`${area.dir}.lock`, ctx.signal, async () => {
+    const deps = referenceClosure(project, env.byPath).map((d) => writeShadow(area, d, env.byPath, env.sources));
+    const leaf = writeShadow(area, project, env.byPath, env.sources);
+    const out: ExecResult[] = [];
+    if (deps.length > 0) out.push(await ctx.exec([...compiler.argv, '-b', '--pretty', 'false', ...deps]));
+    if (!out.some((r) => r.aborted)) out.push(await ctx.exec([...compiler.argv, '-p', leaf, '--pretty', 'false']));
+    return out;
+  }).catch((e: unknown): ExecResult[] => {
+    // Stopped while waiting for the lock (budget, interrupt): nothing ran. Anything else is harness's own error.
+    if (!ctx.signal.aborted) throw e;
+    return [{ code: null, signal: null, stdout: '', stdoutTruncated: false, tail: '', aborted: true, spawnError: null }];
+  });
+  const seen = new Set<string>();
+  const diags = parseTsc(runs.map((r) => r.stdout).join('\n'))
+    .map((d) => (d.path === null ? d : { ...d, path: userPath(area, d.path) }))
+    .filter((d) => !seen.has(`${d.path}:${d.line}:${d.col}:${d.text}`) && seen.add(`${d.path}:${d.line}:${d.col}:${d.text}`));
+  return { res: combined(runs), diags };
+}
+
+/** Compile a project the way its layout needs: plainly, or through shadows when it depends on built outputs. */
+export function compile(ctx: ToolContext, compiler: Compiler, project: Project, env: CompileEnv): Promise<{ res: ExecResult; diags: Diagnostic[] }> {
+  const shadowed = project.references.length > 0 || Object.keys(env.sources).length > 0;
+  return shadowed ? compileShadowed(ctx, compiler, project, env) : compilePlain(ctx, compiler, project);
 }

@@ -15,6 +15,8 @@ export interface Project {
   /** Absolute tsconfig paths of its project references. */
   references: string[];
   options: TsMorph.ts.CompilerOptions;
+  /** The directory its `paths` are relative to (baseUrl, else the config that set them). */
+  pathsBase: string;
 }
 
 interface Parsed {
@@ -48,6 +50,7 @@ function parse(tsconfig: string): Parsed {
     build: o.composite === true || references.length > 0,
     references,
     options: o,
+    pathsBase: o.baseUrl ?? (o as { pathsBasePath?: string }).pathsBasePath ?? dirname(tsconfig),
   };
   const ext = (Array.isArray(raw.extends) ? raw.extends : [raw.extends]).filter((e): e is string => typeof e === 'string' && e.startsWith('.'));
   return { project, ownInputs: raw.include !== undefined || raw.files !== undefined || raw.references !== undefined, extends: ext.map((e) => resolve(dirname(tsconfig), e.endsWith('.json') ? e : `${e}.json`)) };
