@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VITEST = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
-const AREAS = ['git', 'config', 'tools', 'changes', 'hostile', 'environment'];
+const AREAS = ['git', 'config', 'tools', 'layouts', 'changes', 'hostile', 'environment'];
 
 /** Measured with `npx vitest run test/faults` on this repository's 2-core machine. */
 const WALL_TIME = 'about 2.5 minutes (with the interruption tests; `HARNESS_FAULTS_LONG=1` adds the long interruption mode, about 4 minutes more)';
@@ -17,6 +17,7 @@ const NOT_PRODUCIBLE = [
   'Read-only work tree and disk full are produced with real mounts (a read-only bind mount; a 64 KiB tmpfs filled to the brim) inside a private mount namespace (`unshare --user --map-root-user --mount`, test/faults/mounted.js), so no root is needed; a machine that forbids unprivileged user namespaces cannot run those three scenarios, and they fail there (loudly, "is unshare allowed here?") rather than pass.',
   'Disk full is produced for `.harness/` (the run logs and tool reports), not for the work tree or the system temp directory: a full disk under the tools themselves is the same ENOSPC seen from a different file and is not simulated separately.',
   'Tool hangs are produced for eslint (gate timeout, loop budget); tsc, tsgo and vitest run through the same process-group kill. 100 MB of output is produced for tsc (bounded details); the capture limit is shared by every tool.',
+  'A crash inside the harness process (an uncaught exception, an unhandled rejection) can no longer be caused by any input: its known cause is fixed and the lint forbids floating promises. The process-level net is tested by injecting the crash with a preloaded module (`node --import`), the one mocked fault of the suite.',
 ];
 
 /** Every test of test/faults as { area, title, file }, in vitest's collection order. */

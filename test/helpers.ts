@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { afterAll } from 'vitest';
-import { gitInit, materialize } from '../scripts/fixture.js';
+import { applyFault, gitInit, materialize, readFaults } from '../scripts/fixture.js';
 import { envelopeSchema } from '../src/envelope/schema.js';
 import type { Envelope } from '../src/envelope/build.js';
 
@@ -23,12 +23,21 @@ export function tempDir(prefix = 'harness-test-'): string {
   return dir;
 }
 
-/** A fresh copy of a fixture workspace, committed on `main` in a new git repo. */
-export function workspace(name: 'demo' | 'rootcfg' | 'pnpm' | 'single' = 'demo'): string {
+export type Fixture = 'demo' | 'rootcfg' | 'pnpm' | 'single' | 'refs' | 'testscfg' | 'declbase' | 'mono' | 'biome' | 'oxlint' | 'nolint';
+
+/** A fresh copy of a fixture workspace, committed on `main` in a new git repo (`options`: other packages linked in, see scripts/fixture.js). */
+export function workspace(name: Fixture = 'demo', options?: { link?: Record<string, string>; omit?: string[] }): string {
   const dir = tempDir(`harness-${name}-`);
-  materialize(name, dir);
+  materialize(name, dir, options);
   gitInit(dir);
   return dir;
+}
+
+/** Apply a fault recipe of a fixture's README (`### <id>` under `## Faults`) to a copy of it. */
+export function fault(dir: string, fixture: Fixture, id: string): void {
+  const recipe = readFaults(fixture).faults.find((f: { id: string }) => f.id === id);
+  if (!recipe) throw new Error(`fixture ${fixture} has no fault ${id}`);
+  applyFault(dir, recipe);
 }
 
 export function git(dir: string, ...args: string[]): string {

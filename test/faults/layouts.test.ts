@@ -1,0 +1,98 @@
+// Fault matrix, TypeScript layouts: the shapes real repositories have (composite project references with
+// stale or missing outputs, a tests tsconfig beside a src-only root one, an emitDeclarationOnly base on
+// TypeScript 5.2, TypeScript 7's native tsc). Each runs the real compilers on a fixture (fixtures/refs,
+// testscfg, declbase, oxlint); none may end in a false green, and an untouched tree must be green.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { check, fault, git, harness, workspace } from '../helpers.js';
+import { expectNotOk } from './support.js';
+
+const TYPECHECKS = 'typecheck:app,typecheck:core,typecheck:util';
+
+/** The user's own build (`tsc -b` at the root), as a developer of the refs fixture runs it. */
+function userBuild(dir: string): void {
+  execFileSync(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-b'], { cwd: dir, stdio: 'pipe' });
+}
+
+/** A digest of every file under the packages' out-tsc/ directories (the user's build output). */
+function outputs(dir: string): string {
+  const h = createHash('sha256');
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else h.update(`${p}\0${statSync(p).mtimeMs}\0`).update(readFileSync(p));
+    }
+  };
+  for (const pkg of ['app', 'core', 'util']) if (existsSync(join(dir, 'packages', pkg, 'out-tsc'))) walk(join(dir, 'packages', pkg, 'out-tsc'));
+  return h.digest('hex');
+}
+
+describe('layouts', () => {
+  for (const ts of ['6', '7'] as const) {
+    it(`project references with stale outputs (built, then a dependency's return type widened; TypeScript ${ts}) → typecheck of the dependent fails at its file and line; the user's outDir is byte-identical; reverted → green`, () => {
+      const dir = workspace('refs', ts === '7' ? { link: { typescript: 'typescript-7' } } : undefined);
+      userBuild(dir);
+      const before = outputs(dir);
+      fault(dir, 'refs', 'widen-first');
+      const run = harness(['loop', '--cwd', dir, '--only', TYPECHECKS]);
+      const c = expectNotOk(run, 'typecheck:core', 'fail');
+      expect(c.details).toEqual([expect.stringMatching(/^packages\/core\/src\/stats\.ts:6:44 TS18048: 'start' is possibly 'undefined'\.$/)]);
+      expect(check(run, 'typecheck:util').status).toBe('pass');
+      expect(check(run, 'typecheck:app').status).toBe('pass'); // core's error is core's: app compiles no file of it as its own
+      expect(outputs(dir)).toBe(before);
+      expect(git(dir, 'status', '--porcelain')).toBe(' M packages/util/src/array.ts\n');
+      git(dir, 'checkout', '-q', '--', '.');
+      const green = harness(['gate', '--cwd', dir, '--only', TYPECHECKS]);
+      expect({ code: green.code, statuses: green.env.result.checks!.map((k) => k.status) }).toEqual({ code: 0, statuses: ['pass', 'pass', 'pass'] });
+      expect(outputs(dir)).toBe(before);
+    });
+  }
+
+  it('project references never built (no out-tsc at all) → the dependent still fails on the widened type, and no output appears in the tree', () => {
+    const dir = workspace('refs');
+    const untouched = harness(['gate', '--cwd', dir, '--only', TYPECHECKS]);
+    expect(untouched.code).toBe(0);
+    fault(dir, 'refs', 'widen-first');
+    const run = harness(['loop', '--cwd', dir, '--only', TYPECHECKS]);
+    expect(expectNotOk(run, 'typecheck:core', 'fail').details).toEqual([expect.stringMatching(/^packages\/core\/src\/stats\.ts:6:44 TS18048/)]);
+    expect(['app', 'core', 'util'].filter((p) => existsSync(join(dir, 'packages', p, 'out-tsc')))).toEqual([]);
+    expect(git(dir, 'status', '--porcelain', '--untracked-files=all')).toBe(' M packages/util/src/array.ts\n');
+  });
+
+  it('a type error in a test file only tests/tsconfig.json compiles (the root tsconfig includes src/ only) → typecheck:. fails at that file', () => {
+    const dir = workspace('testscfg');
+    fault(dir, 'testscfg', 'test-type-error');
+    const c = expectNotOk(harness(['loop', '--cwd', dir, '--only', 'typecheck:.']), 'typecheck:.', 'fail');
+    expect(c.details).toEqual([expect.stringMatching(/^tests\/parse\.test\.ts:6:\d+ TS2322/)]);
+  });
+
+  it('a changed TypeScript file that no tsconfig compiles → typecheck:. fails naming it (never a silent pass)', () => {
+    const dir = workspace('testscfg');
+    writeFileSync(join(dir, 'scripts.ts'), 'export const release: number = "soon";\n');
+    const c = expectNotOk(harness(['loop', '--cwd', dir, '--only', 'typecheck:.']), 'typecheck:.', 'fail');
+    expect(c.details).toEqual(['scripts.ts: changed, but no tsconfig compiles it: its types are not checked (add it to the include of a tsconfig)']);
+  });
+
+  it('emitDeclarationOnly in the base tsconfig on TypeScript 5.2 (TS5053 beside --noEmit) → untouched typecheck green; a real type error still fails', () => {
+    const dir = workspace('declbase');
+    const green = harness(['gate', '--cwd', dir, '--only', 'typecheck:client,typecheck:schema']);
+    expect({ code: green.code, details: green.env.result.checks!.flatMap((c) => c.details) }).toEqual({ code: 0, details: [] });
+    fault(dir, 'declbase', 'schema-field');
+    const run = harness(['gate', '--cwd', dir, '--only', 'typecheck:client,typecheck:schema']);
+    expect(expectNotOk(run, 'typecheck:client', 'fail').details).toEqual([expect.stringMatching(/^packages\/client\/test\/client\.test\.ts:7:\d+ TS2345/)]);
+  });
+
+  it('TypeScript 7 (native tsc) with an option it removed (baseUrl) → typecheck:. fails naming the option in the tsconfig, no fallback compiler', () => {
+    const dir = workspace('oxlint'); // on typescript-7 (fixtures/oxlint/fixture.json)
+    const tsconfig = join(dir, 'tsconfig.json');
+    writeFileSync(tsconfig, readFileSync(tsconfig, 'utf8').replace('"compilerOptions": {', '"compilerOptions": { "baseUrl": ".",'));
+    const run = harness(['loop', '--cwd', dir, '--only', 'typecheck:.']);
+    const c = expectNotOk(run, 'typecheck:.', 'fail');
+    expect(c.details).toEqual([expect.stringMatching(/^tsconfig\.json:\d+:\d+ TS5102: Option 'baseUrl' has been removed\. Please remove it from your configuration\./)]);
+    expect(readFileSync(join(dir, c.log!), 'utf8').match(/^\$ /gm)).toHaveLength(1);
+  });
+});
