@@ -66,7 +66,7 @@ export type FullReason =
   | { kind: 'unrelated'; base: string }
   | { kind: 'git-failed'; message: string }
   | { kind: 'outside-cwd'; root: string; paths: string[] }
-  | { kind: 'global'; paths: string[] }
+  | { kind: 'global'; paths: string[]; why: string }
   | { kind: 'unmapped'; paths: string[] };
 
 /** The scope resolution of one run (DESIGN §3). */
@@ -78,6 +78,8 @@ export interface Scope {
   changed_files: string[];
   changed_scopes: string[];
   expanded_scopes: string[];
+  /** Expanded scopes reached only through a test edge: their test and typecheck run, not their lint. */
+  via_tests: string[];
 }
 
 /** What the loop expects of its budget before it starts (reported in the envelope). */

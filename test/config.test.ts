@@ -57,11 +57,13 @@ describe('config validation names the key', () => {
     expect(keyOf({ ...base, checks: { command: [{ id: 'x', run: ['a'], scopes: ['zz'] }] } })).toBe('checks.command.0.scopes.0');
   });
 
-  it('a cycle in dependencies is an error naming the cycle; through test_dependencies it is legal', () => {
-    const cyclic = { scope: { ...base.scope, dependencies: { core: ['grad'], grad: ['core'] } } };
-    expect(keyOf(cyclic)).toBe('scope.dependencies.core');
-    expect(() => validateConfig(cyclic, null)).toThrow(/core → grad → core/);
+  it('cycles are legal in dependencies and test_dependencies (real monorepos have them); [scope.checks] names real scopes and checks', () => {
+    expect(keyOf({ scope: { ...base.scope, dependencies: { core: ['grad'], grad: ['core'] } } })).toBeNull();
     expect(keyOf({ scope: { ...base.scope, test_dependencies: { core: ['grad'] } } })).toBeNull();
+    expect(keyOf({ scope: { ...base.scope, checks: { core: ['lint', 'test'] } } })).toBeNull();
+    expect(keyOf({ scope: { ...base.scope, checks: { nope: ['lint'] } } })).toBe('scope.checks.nope');
+    expect(keyOf({ scope: { ...base.scope, checks: { core: ['lint', 'format'] } } })).toBe('scope.checks.core.1');
+    expect(keyOf({ ...base, lint: { tool: 'jshint' } })).toBe('lint.tool');
   });
 
   it('duplicate and invalid path_map prefixes', () => {

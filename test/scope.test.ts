@@ -1,8 +1,8 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../src/config/validate.js';
-import { expand, ownerOf, resolveScope } from '../src/scope/resolve.js';
+import { expand, expandScopes, ownerOf, resolveScope } from '../src/scope/resolve.js';
 import { append, commitAll, git, harness, tempDir, workspace, write } from './helpers.js';
 
 function scopeOf(dir: string, ...extra: string[]) {
@@ -25,7 +25,7 @@ describe('path_map matching', () => {
     expect(ownerOf('packages/vue-compat/x.ts', new Map([['packages/vue/', 'vue']]))).toBeNull();
   });
 
-  it('expansion is transitive over dependents and cycle-safe through test_dependencies', () => {
+  it('expansion is transitive over runtime dependents; a test-only edge adds the importing scope and stops there (cycle-safe)', () => {
     const config = validateConfig(
       {
         scope: {
@@ -36,8 +36,9 @@ describe('path_map matching', () => {
       },
       null,
     );
-    expect(expand(['a'], config)).toEqual(['a', 'b', 'c']);
-    expect(expand(['c'], config)).toEqual(['a', 'b', 'c']);
+    expect(expandScopes(['a'], config)).toEqual({ expanded: ['a', 'b', 'c'], viaTests: [] });
+    // a's tests import c: a change in c re-runs a's test and typecheck, and does not reach a's dependent b.
+    expect(expandScopes(['c'], config)).toEqual({ expanded: ['a', 'c'], viaTests: ['a'] });
     expect(expand(['d'], config)).toEqual(['d']);
     const scope = resolveScope(config, { base: 'main', merge_base: 'x', files: ['top.ts'], full: null });
     expect(scope).toMatchObject({ mode: 'full', expanded_scopes: ['a', 'b', 'c', 'd'] });
@@ -81,12 +82,18 @@ describe('harness scope on a real repo', () => {
     ['harness.toml', 'harness.toml'],
     ['tsconfig.base.json', 'root tsconfig'],
     ['eslint.config.js', 'eslint config'],
+    ['turbo.json', 'Turborepo pipeline'],
+    ['nx.json', 'Nx workspace'],
+    ['biome.json', 'Biome config'],
+    ['.nvmrc', 'Node version'],
   ])('editing %s (%s) → full, naming the file', (file) => {
     const dir = workspace();
-    append(dir, file, '\n');
+    if (existsSync(join(dir, file))) append(dir, file, '\n');
+    else write(dir, file, '{}\n'); // added: a change too
     const scope = scopeOf(dir);
     expect(scope.mode).toBe('full');
-    expect(scope.full_reason).toBe(`global file changed: ${JSON.stringify(file)}`);
+    // Each global file says why it is global.
+    expect(scope.full_reason).toMatch(new RegExp(`^global file changed: ${JSON.stringify(file).replace(/[.*]/g, '\\$&')} \\(.+\\)$`));
     expect(scope.expanded_scopes).toEqual(['app', 'cli', 'core', 'math', 'numpy-lite', 'text']);
   });
 

@@ -19,6 +19,8 @@ export interface Check {
   cost: number;
   /** True for checks computed inside the harness process (no child process, no core of their own). */
   inProcess?: boolean;
+  /** Under a budget, lower tiers start first (0: the changed scopes' own checks). */
+  tier?: number;
   /** What a passing result depends on, for the result cache (given the ids planned in the run); absent = never cached. */
   cacheInputs?: (config: Config, planned: ReadonlySet<string>) => CacheInputs;
   run(ctx: CheckContext): Promise<CheckResult>;

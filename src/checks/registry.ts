@@ -3,9 +3,10 @@
  * Per scope: lint, typecheck, test. Guards: one each per run. Commands: the repo's own. Mutate: the
  * mutation checks over one shared pipeline run.
  */
-import type { Config } from '../config/types.js';
+import { SCOPE_CHECKS, type Config, type ScopeCheck } from '../config/types.js';
 import type { CheckVerb } from '../model.js';
 import { mutatePipeline, type MutateOptions, type MutateResult } from '../mutate/pipeline.js';
+import type { Linter } from '../tools/linters.js';
 import { boundariesCheck } from './boundaries.js';
 import { changedTestsCheck } from './changed-tests.js';
 import type { Check, CheckContext } from './check.js';
@@ -18,8 +19,31 @@ import { suppressionsCheck } from './suppressions.js';
 import { testCheck } from './test.js';
 import { typecheckCheck } from './typecheck.js';
 
-/** The checks every scope has (DESIGN §4), in report order. */
-export const SCOPE_CHECKS: readonly ((scope: string) => Check)[] = [lintCheck, typecheckCheck, testCheck];
+/** What a scope's per-scope checks are to be: which run (in report order), which are skipped and why, their costs. */
+export interface ScopePlan {
+  scope: string;
+  run: readonly ScopeCheck[];
+  skipped: Partial<Record<ScopeCheck, string>>;
+  linter: Linter | null;
+  costs: Record<ScopeCheck, number>;
+}
+
+/** A check planned only to say why it does not run. */
+function skippedCheck(id: string, why: string): Check {
+  return { id, cost: 0, inProcess: true, run: async () => ({ status: 'skipped', findings: [{ path: null, message: why }] }) };
+}
+
+/** The per-scope checks (DESIGN §4): lint, typecheck and test, as the scope's plan says. */
+export function scopeChecks(p: ScopePlan): Check[] {
+  return SCOPE_CHECKS.flatMap((kind): Check[] => {
+    if (p.run.includes(kind)) {
+      if (kind === 'lint') return [lintCheck(p.scope, p.linter, p.costs.lint)];
+      return [kind === 'typecheck' ? typecheckCheck(p.scope, p.costs.typecheck) : testCheck(p.scope, p.costs.test)];
+    }
+    const why = p.skipped[kind];
+    return why ? [skippedCheck(`${kind}:${p.scope}`, why)] : [];
+  });
+}
 
 /** The structural guards: cheap, one each per run, over the diff or the given scopes' files. */
 export function guardChecks(config: Config, scopes: readonly string[]): Check[] {

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { dependencyClosure, nestedPrefixes, ownerOf, prefixesOf } from '../scope/resolve.js';
 import { nearest, repoPath } from '../tools/find.js';
-import { findVitest, runVitest, VITEST_CONFIGS, vitestFindings, type VitestFile } from '../tools/vitest.js';
+import { scriptProjects } from '../config/workspace.js';
+import { findVitest, projectArgs, runVitest, VITEST_CONFIGS, vitestFindings, type VitestFile } from '../tools/vitest.js';
 import { errorResult, PASS, toolError, verdict, type Check, type CheckContext } from './check.js';
 
 const TEST_FILE = /\.(?:test|spec)\.[cm]?[jt]sx?$/;
@@ -24,10 +25,10 @@ function byConfig(root: string, dirs: readonly string[]): Map<string | null, str
  * only for the scope's own files; a run in which no test of the scope passed, or that did not run a
  * changed test file of the scope, is an error, never a pass.
  */
-export function testCheck(scope: string): Check {
+export function testCheck(scope: string, cost = 4): Check {
   return {
     id: `test:${scope}`,
-    cost: 4,
+    cost,
     cacheInputs: (config) => ({ prefixes: dependencyClosure(config, scope, true).flatMap((s) => prefixesOf(config, s)), tools: ['vitest'], ignored: true }),
     async run(ctx: CheckContext) {
       const dirs = prefixesOf(ctx.config, scope).map((p) => join(ctx.root, p));
@@ -38,7 +39,8 @@ export function testCheck(scope: string): Check {
       for (const [config, groupDirs] of byConfig(ctx.root, dirs)) {
         const cwd = config ? dirname(config) : ctx.root;
         const nested = nestedPrefixes(ctx.config, scope).flatMap((p) => ['--exclude', `${relative(cwd, join(ctx.root, p))}/**`]);
-        const args = ['--passWithNoTests', '--reporter=default', ...nested, ...groupDirs.map((d) => (d.endsWith('/') ? d : `${d}/`))];
+        const projects = projectArgs(ctx.root, config, ctx.config.test.projects ?? scriptProjects(ctx.root));
+        const args = ['--passWithNoTests', '--reporter=default', ...projects, ...nested, ...groupDirs.map((d) => (d.endsWith('/') ? d : `${d}/`))];
         const { res, report } = await runVitest(ctx, tool.argv, { cwd, config, args, report: join(ctx.runDir, `${ctx.fileStem}.${n++}.vitest.json`) });
         if (res.code !== 0 && res.code !== 1) return toolError('vitest', res, 'did not finish');
         if (!report) return toolError('vitest', res, 'wrote no readable JSON report');

@@ -7,6 +7,7 @@ import { repoPath } from '../tools/find.js';
 import { compile, compilers, unsupportedByNative, type CompileEnv, type Compiler, type Diagnostic } from '../tools/tsc.js';
 import { builtTypes, referenceClosure } from '../tools/tsc-shadow.js';
 import { projectsCovering, repoProjects, type Project } from '../tools/tsconfig.js';
+import { matcher } from '../util/glob.js';
 import { errorResult, toolError, verdict, type Check, type CheckContext } from './check.js';
 
 const TS_SOURCE = /\.[cm]?tsx?$/;
@@ -16,7 +17,10 @@ const isTsSource = (f: string) => TS_SOURCE.test(f) && !f.endsWith('.d.ts');
 async function planFor(ctx: CheckContext, scope: string) {
   const map = ctx.config.scope.path_map;
   const repoFiles = await workTreeFiles(ctx.root);
-  const all = repoProjects(ctx.root, repoFiles);
+  const every = repoProjects(ctx.root, repoFiles);
+  // [typecheck] tsconfigs narrows what is compiled; references still resolve through every project.
+  const chosen = ctx.config.typecheck.tsconfigs ? matcher(ctx.config.typecheck.tsconfigs) : null;
+  const all = chosen ? every.filter((p) => chosen(repoPath(ctx.root, p.tsconfig))) : every;
   const ownFiles = (s: string) => repoFiles.filter((f) => TS_SOURCE.test(f) && ownerOf(f, map) === s).map((f) => join(ctx.root, f));
   const files = ownFiles(scope);
   const projects = projectsCovering(all, files);
@@ -27,7 +31,7 @@ async function planFor(ctx: CheckContext, scope: string) {
   );
   const owners = new Map<string, Set<string>>();
   const ownerConfigs = (s: string) => owners.get(s) ?? owners.set(s, new Set(projectsCovering(all, ownFiles(s)).map((p) => p.tsconfig))).get(s)!;
-  const env: CompileEnv = { byPath: new Map(all.map((p) => [p.tsconfig, p])), sources: builtTypes(ctx.root, all) };
+  const env: CompileEnv = { byPath: new Map(every.map((p) => [p.tsconfig, p])), sources: builtTypes(ctx.root, every) };
   return { files, projects, uncompiled, ownerConfigs, env };
 }
 
@@ -56,10 +60,10 @@ async function check(ctx: CheckContext, found: readonly Compiler[], project: Pro
  * scope's file is left to that scope's typecheck only when it is in this run and compiles the very same
  * tsconfig (so it sees the same diagnostic); otherwise it is reported here. A non-zero exit is never a pass.
  */
-export function typecheckCheck(scope: string): Check {
+export function typecheckCheck(scope: string, cost = 3): Check {
   return {
     id: `typecheck:${scope}`,
-    cost: 3,
+    cost,
     // Which other typechecks run decides which diagnostics this one leaves to them: part of the key.
     cacheInputs: (config, planned) => ({
       // tsconfigs usually compile the tests too: the test dependencies are inputs.
@@ -75,7 +79,7 @@ export function typecheckCheck(scope: string): Check {
       if (plan.projects.length === 0) return errorResult(`no tsconfig compiles the files of scope ${scope} (none of the repository's tsconfig*.json files includes them)`);
       const found = compilers(ctx.root, join(ctx.root, prefixesOf(ctx.config, scope)[0]!));
       if ('missing' in found) return errorResult(found.missing);
-      const findings: Finding[] = plan.uncompiled.map((path) => ({ path, message: 'changed, but no tsconfig compiles it: its types are not checked (add it to the include of a tsconfig)' }));
+      const findings: Finding[] = plan.uncompiled.map((path) => ({ path, message: 'changed, but no tsconfig compiles it: its types are not checked (add it to the include of a tsconfig, or see [typecheck] tsconfigs)' }));
       const seen = new Set<string>();
       for (const project of plan.projects) {
         const diags = await check(ctx, found, project, plan.env);

@@ -99,7 +99,7 @@ export async function checkVerb(verb: CheckVerb, opts: VerbOptions, interrupt: A
   }
   // Progress for people at a terminal, or when asked; an agent (progress: false) gets none.
   const progress = opts.progress ?? process.stderr.isTTY ? (text: string) => process.stderr.write(`harness ${verb}: ${text}\n`) : null;
-  const checks = plan(verb, config, scope, {
+  const checks = await plan(verb, root, config, scope, {
     only: opts.only ?? null,
     mutate: { maxMutants: opts.maxMutants ?? config.mutate.max_mutants, only: opts.mutant ?? null, progress },
   });
@@ -121,7 +121,7 @@ export async function checkVerb(verb: CheckVerb, opts: VerbOptions, interrupt: A
       : undefined,
     onDone: progress ? (r, i, n) => progress(`[${i}/${n}] ${r.status} ${r.id} (${(r.duration_ms / 1000).toFixed(1)}s)`) : undefined,
   });
-  const next = nextActions(verb, commandPrefix(opts), reports, { noChange, only: opts.only !== undefined });
+  const next = nextActions(verb, commandPrefix(opts), reports, { noChange, only: opts.only !== undefined, ignored: scope.changed_files });
   return checksEnvelope(verb, scope, reports, config.output, { id: run.id, next, started, budget });
 }
 

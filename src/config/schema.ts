@@ -29,8 +29,13 @@ export const configSchema = {
         type: 'object',
         additionalProperties: scopeName,
       }),
-      dependencies: d('Scope → scopes it depends on at runtime; must be acyclic. A change re-checks every dependent.', scopeGraph),
-      test_dependencies: d('Scope → scopes only its test files import; may form cycles.', scopeGraph),
+      dependencies: d('Scope → scopes it depends on at runtime (cycles allowed). A change re-checks every dependent, transitively.', scopeGraph),
+      test_dependencies: d("Scope → scopes only its test files import (cycles allowed). A change re-runs the importing scope's test and typecheck, and goes no further.", scopeGraph),
+      checks: d('Scope → the per-scope checks it runs (`lint`, `typecheck`, `test`), instead of what it has (a linter config in reach, TypeScript files, test files).', {
+        type: 'object',
+        propertyNames: scopeName,
+        additionalProperties: { type: 'array', uniqueItems: true, items: { enum: ['lint', 'typecheck', 'test'] } },
+      }),
       test_globs: d('Globs that make a file a test file (default `**/*.test.*`, `**/*.spec.*`, `**/test/**`, `**/tests/**`, `**/__tests__/**`).', {
         ...stringList,
         minItems: 1,
@@ -57,6 +62,15 @@ export const configSchema = {
       max_mutants: d('At most this many mutants per run (default 12; `--max-mutants` wins).', { type: 'integer', minimum: 1, maximum: 1000 }),
     }),
     suppressions: section('The suppressions guard.', { patterns: d('Extra regular expressions that count as suppressions on added lines.', stringList) }),
+    lint: section('The lint check.', {
+      tool: d('The linter: `auto` (the config in reach of each scope: eslint.config.*, biome.json[c], .oxlintrc.json[c]), or one of them for every scope.', { enum: ['auto', 'eslint', 'biome', 'oxlint'] }),
+    }),
+    test: section('The test check.', {
+      projects: d("Vitest projects loop, gate and mutate run (`--project` patterns; default: the ones the root package.json `test` script selects, else all).", stringList),
+    }),
+    typecheck: section('The typecheck check.', {
+      tsconfigs: d('Globs of the tsconfig files typecheck may compile (default: every tsconfig*.json git knows, bases left out).', stringList),
+    }),
     loop: section('harness loop.', { budget_seconds: d('Time budget in seconds (default 180; at most 86400; `--budget` wins).', seconds) }),
     gate: section('harness gate (and mutate).', { check_timeout_seconds: d('Hard limit per check in seconds (default 900); reaching it fails the check.', seconds) }),
     checks: section('Repository-specific checks.', {

@@ -8,6 +8,10 @@ export interface CommandCheckConfig {
   scopes: string[];
 }
 
+export const SCOPE_CHECKS = ['lint', 'typecheck', 'test'] as const;
+export type ScopeCheck = (typeof SCOPE_CHECKS)[number];
+export type LintTool = 'auto' | 'eslint' | 'biome' | 'oxlint';
+
 export interface BoundaryRule {
   scope: string;
   /** Package names or path prefixes (repo-relative) the scope must not reference. */
@@ -29,7 +33,14 @@ export interface Config {
     test_dependencies: Map<string, string[]>;
     /** Globs recognising test files (vs runtime files). */
     test_globs: string[];
+    /** Per-scope check sets given in `[scope.checks]` (absent: what the scope has). */
+    checks: Map<string, ScopeCheck[]>;
   };
+  lint: { tool: LintTool };
+  /** `--project` patterns for vitest; null: what the repo's own test script selects, else every project. */
+  test: { projects: string[] | null };
+  /** Globs of the tsconfigs typecheck may compile; null: every tsconfig*.json. */
+  typecheck: { tsconfigs: string[] | null };
   boundaries: { rules: BoundaryRule[] };
   limits: { max_file_lines: number };
   mutate: { require_changed_tests: boolean; max_mutants: number };
@@ -40,25 +51,38 @@ export interface Config {
   output: { max_checks: number; max_details: number; max_detail_chars: number; max_files: number };
 }
 
-/** Files whose change can affect every scope (DESIGN §3); root-anchored globs. `[scope] global` adds to these. */
-export const DEFAULT_GLOBAL = [
-  'package.json',
-  'package-lock.json',
-  'npm-shrinkwrap.json',
-  'pnpm-lock.yaml',
-  'pnpm-workspace.yaml',
-  'yarn.lock',
-  'bun.lock',
-  'bun.lockb',
-  '.npmrc',
-  'tsconfig*.json',
-  'harness.toml',
-  'eslint.config.*',
-  '.eslintrc*',
-  'vitest.config.*',
-  'vitest.workspace.*',
-  'vite.config.*',
+/**
+ * Files whose change can affect every scope (DESIGN §3), root-anchored globs, each with why it is global
+ * (the words of the envelope's `full_reason`). `[scope] global` adds to these.
+ */
+export const GLOBAL_FILES: readonly { glob: string; why: string }[] = [
+  { glob: 'package.json', why: "the root manifest: every package's scripts, dependencies and workspaces" },
+  { glob: 'package-lock.json', why: 'the lockfile: the dependencies every package resolves' },
+  { glob: 'npm-shrinkwrap.json', why: 'the lockfile: the dependencies every package resolves' },
+  { glob: 'pnpm-lock.yaml', why: 'the lockfile: the dependencies every package resolves' },
+  { glob: 'yarn.lock', why: 'the lockfile: the dependencies every package resolves' },
+  { glob: 'bun.lock', why: 'the lockfile: the dependencies every package resolves' },
+  { glob: 'bun.lockb', why: 'the lockfile: the dependencies every package resolves' },
+  { glob: 'pnpm-workspace.yaml', why: "pnpm's workspace: which packages exist, catalogs and overrides" },
+  { glob: '.npmrc', why: 'npm/pnpm settings: how every dependency is installed' },
+  { glob: '.nvmrc', why: 'the Node version every package runs on' },
+  { glob: '.node-version', why: 'the Node version every package runs on' },
+  { glob: 'tsconfig*.json', why: 'a root tsconfig: compiler options every package may inherit' },
+  { glob: 'harness.toml', why: "harness's own config: the scopes and checks themselves" },
+  { glob: 'eslint.config.*', why: 'the root ESLint config: lint rules of every package' },
+  { glob: '.eslintrc*', why: 'the root ESLint config: lint rules of every package' },
+  { glob: 'biome.json', why: 'the root Biome config: lint rules of every package' },
+  { glob: 'biome.jsonc', why: 'the root Biome config: lint rules of every package' },
+  { glob: '.oxlintrc.json', why: 'the root oxlint config: lint rules of every package' },
+  { glob: '.oxlintrc.jsonc', why: 'the root oxlint config: lint rules of every package' },
+  { glob: 'vitest.config.*', why: 'the root Vitest config: how every package is tested' },
+  { glob: 'vitest.workspace.*', why: 'the root Vitest workspace: how every package is tested' },
+  { glob: 'vite.config.*', why: 'the root Vite config: how every package is built and tested' },
+  { glob: 'turbo.json', why: "Turborepo's task pipeline: how every package builds" },
+  { glob: 'nx.json', why: "Nx's workspace config: how every project builds" },
 ];
+
+export const DEFAULT_GLOBAL = GLOBAL_FILES.map((g) => g.glob);
 
 export const DEFAULT_TEST_GLOBS = ['**/*.test.*', '**/*.spec.*', '**/test/**', '**/tests/**', '**/__tests__/**'];
 

@@ -3,7 +3,7 @@ import type { Ajv as AjvClass, ErrorObject } from 'ajv';
 import { HarnessError } from '../errors.js';
 import { configSchema } from './schema.js';
 import { COMMAND_VERBS, type CommandVerb } from '../model.js';
-import { DEFAULTS, DEFAULT_GLOBAL, DEFAULT_TEST_GLOBS, type Config } from './types.js';
+import { DEFAULTS, DEFAULT_GLOBAL, DEFAULT_TEST_GLOBS, type Config, type LintTool, type ScopeCheck } from './types.js';
 
 type Raw = Record<string, unknown>;
 
@@ -75,6 +75,15 @@ function graphOf(scope: Raw, table: 'dependencies' | 'test_dependencies', scopes
   return out;
 }
 
+function checksOf(scope: Raw, scopes: Set<string>): Map<string, ScopeCheck[]> {
+  const out = new Map<string, ScopeCheck[]>();
+  for (const [name, list] of Object.entries((scope.checks ?? {}) as Record<string, ScopeCheck[]>)) {
+    if (!scopes.has(name)) fail(['scope', 'checks', name], `unknown scope "${name}" (not a value of [scope.path_map])`);
+    out.set(name, list);
+  }
+  return out;
+}
+
 function commandsOf(raw: Raw, scopes: Set<string>): Config['checks']['command'] {
   const seen = new Set<string>();
   return (((raw.checks as Raw | undefined)?.command ?? []) as Raw[]).map((c, i) => {
@@ -141,10 +150,10 @@ export function validateConfig(raw: Raw, source: string | null, schemaChecked = 
   const scope = (raw.scope ?? {}) as Raw;
   const pathMap = pathMapOf(scope);
   const scopes = new Set(pathMap.values());
+  // Cycles are allowed in both tables: real monorepos have them, and expansion is cycle-safe.
   const dependencies = graphOf(scope, 'dependencies', scopes);
   const testDependencies = graphOf(scope, 'test_dependencies', scopes);
-  const cycle = findCycle(dependencies);
-  if (cycle) fail(['scope', 'dependencies', cycle[0]!], `dependency cycle ${cycle.join(' → ')}`);
+  const checks = checksOf(scope, scopes);
   // In this order, so the first error a config has is the one reported.
   const command = commandsOf(raw, scopes);
   const rules = rulesOf(raw, scopes);
@@ -159,7 +168,11 @@ export function validateConfig(raw: Raw, source: string | null, schemaChecked = 
       dependencies,
       test_dependencies: testDependencies,
       test_globs: (scope.test_globs ?? DEFAULT_TEST_GLOBS) as string[],
+      checks,
     },
+    lint: { tool: (((raw.lint as Raw | undefined)?.tool ?? 'auto') as LintTool) },
+    test: { projects: ((raw.test as Raw | undefined)?.projects ?? null) as string[] | null },
+    typecheck: { tsconfigs: ((raw.typecheck as Raw | undefined)?.tsconfigs ?? null) as string[] | null },
     boundaries: { rules },
     suppressions: { patterns },
     checks: { command },

@@ -2,7 +2,6 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { HarnessError } from '../errors.js';
 import { globToRegExp } from '../util/glob.js';
-import { findCycle } from './validate.js';
 
 export interface WorkspacePackage {
   /** Repo-relative POSIX directory ('' for the root package). */
@@ -86,7 +85,7 @@ export function workspacePackages(root: string): WorkspacePackage[] {
 
 /**
  * The raw harness.toml a workspace implies (same shape as the file): one scope per workspace package,
- * dependencies from the manifests; a devDependency edge that would close a cycle becomes a test dependency.
+ * dependencies from the manifests (cycles as they are), devDependencies as test-only edges.
  * A repo without workspaces is one scope '.'.
  */
 export function deriveRawConfig(root: string): Record<string, unknown> {
@@ -113,21 +112,29 @@ export function deriveRawConfig(root: string): Record<string, unknown> {
   for (const p of pkgs) {
     const s = scopeOf.get(p.name)!;
     pathMap[`${p.dir}/`] = s;
-    deps.set(s, [...new Set(edges(p, ['dependencies', 'peerDependencies', 'optionalDependencies']).map((n) => scopeOf.get(n)!))]);
-  }
-  for (const p of pkgs) {
-    const s = scopeOf.get(p.name)!;
-    for (const dev of edges(p, ['devDependencies']).map((n) => scopeOf.get(n)!)) {
-      const list = deps.get(s)!;
-      if (list.includes(dev)) continue;
-      list.push(dev);
-      if (findCycle(deps)) {
-        list.pop();
-        (testDeps[s] ??= []).push(dev);
-      }
-    }
+    const runtime = [...new Set(edges(p, ['dependencies', 'peerDependencies', 'optionalDependencies']).map((n) => scopeOf.get(n)!))];
+    deps.set(s, runtime);
+    // A devDependency is what tests and tools use: a test-only edge (init's import scan promotes it when runtime code imports it).
+    const dev = [...new Set(edges(p, ['devDependencies']).map((n) => scopeOf.get(n)!))].filter((d) => !runtime.includes(d));
+    if (dev.length > 0) testDeps[s] = dev;
   }
   return {
     scope: { path_map: pathMap, dependencies: Object.fromEntries(deps), test_dependencies: testDeps },
   };
+}
+
+/**
+ * The vitest projects the root package.json `test` script selects (`--project unit`, `--project='unit*'`),
+ * or null when it names none: the repo's own test command is what loop, gate and mutate run.
+ */
+export function scriptProjects(root: string): string[] | null {
+  let script: unknown;
+  try {
+    script = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, unknown> }).scripts?.test;
+  } catch {
+    return null;
+  }
+  if (typeof script !== 'string') return null;
+  const found = [...script.matchAll(/--project(?:=|\s+)(?:'([^']*)'|"([^"]*)"|([^\s'"]+))/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+  return found.length > 0 ? found : null;
 }

@@ -15,7 +15,7 @@ export interface ErrorInfo {
 }
 
 /** The scope as the envelope shows it: the reason to run everything in words. */
-export interface EnvelopeScope extends Omit<Scope, 'full'> {
+export interface EnvelopeScope extends Omit<Scope, 'full' | 'via_tests'> {
   full_reason: string | null;
   omitted_changed_files?: number;
 }

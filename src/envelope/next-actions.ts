@@ -14,10 +14,14 @@ export function nextActions(
   verb: CheckVerb,
   prefix: string,
   checks: readonly CheckReport[],
-  run: { noChange: boolean; only: boolean },
+  run: { noChange: boolean; only: boolean; ignored?: readonly string[] },
 ): NextAction[] {
   const ids = (status: CheckReport['status'][]) => checks.filter((c) => status.includes(c.status)).map((c) => c.id);
   const only = (list: string[]) => `${prefix} ${verb} --only ${shellQuote(list.join(','))}`;
+  if (run.noChange && run.ignored && run.ignored.length > 0) {
+    const more = run.ignored.length > 1 ? ` and ${run.ignored.length - 1} more` : '';
+    return [{ command: `${prefix} loop`, description: `Only ignored files changed (${JSON.stringify(run.ignored[0])}${more}, [scope] ignore): nothing to check. Run it again after an edit.` }];
+  }
   if (run.noChange) {
     return [{ command: `${prefix} loop`, description: 'No change since the merge-base: nothing to check. Run it again after an edit.' }];
   }

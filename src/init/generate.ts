@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateConfig, findCycle } from '../config/validate.js';
+import { SCOPE_CHECKS, type Config } from '../config/types.js';
+import { validateConfig } from '../config/validate.js';
 import { deriveRawConfig } from '../config/workspace.js';
 import { workTreeFiles } from '../diff/files.js';
 import { Git } from '../diff/git.js';
 import { classifier, isCode } from '../scope/classify.js';
 import { ownerOf } from '../scope/resolve.js';
+import { scopeFacts } from '../plan/check-sets.js';
 import { Resolver } from '../tools/source.js';
 import { reachable as walk } from '../util/graph.js';
 
@@ -19,10 +21,6 @@ async function remoteBase(root: string): Promise<string | null> {
   return (await git.commitOf('origin/main')) ? 'origin/main' : null;
 }
 
-function reachable(graph: Graph, from: string): Set<string> {
-  return walk([from], (n) => graph[n] ?? []);
-}
-
 const q = (s: string) => JSON.stringify(s); // TOML basic strings accept JSON string syntax
 const list = (xs: string[]) => `[${xs.map(q).join(', ')}]`;
 
@@ -32,43 +30,62 @@ export interface Generated {
   testEdges: number;
 }
 
-/**
- * The harness.toml `harness init` writes: scopes and dependencies from the workspace manifests, the base
- * from the remote's HEAD, and the edges the manifests miss, found by scanning imports — test-only ones
- * into [scope.test_dependencies], runtime ones into [scope.dependencies] when they keep it acyclic — so
- * that the generated config passes the `graph` check on an untouched repository.
- */
-export async function generate(root: string): Promise<Generated> {
-  const raw = deriveRawConfig(root) as { scope: { path_map: Record<string, string>; dependencies: Graph; test_dependencies?: Graph } };
-  const deps: Graph = raw.scope.dependencies;
-  const testDeps: Graph = { ...(raw.scope.test_dependencies ?? {}) };
-  const config = validateConfig(raw, null);
+interface Edges {
+  deps: Graph;
+  testDeps: Graph;
+}
+
+/** Can a (test) file of `from` import `to` as declared? The same reach the graph check allows. */
+function declared(e: Edges, from: string, to: string, test: boolean): boolean {
+  const starts = test ? [from, ...(e.testDeps[from] ?? [])] : [from];
+  return walk(starts, (n) => e.deps[n] ?? []).has(to);
+}
+
+/** Add the edges the manifests miss, from the imports of every code file: runtime ones as dependencies (cycles as they are), test ones as test-only edges. */
+async function scanImports(root: string, config: Config, e: Edges): Promise<string[]> {
+  if (!existsSync(join(root, '.git'))) return ['not a git repository, so imports were not scanned for edges the manifests miss: run harness init again after git init'];
   const { isTest } = classifier(config);
   const resolver = new Resolver(root);
-  const inGit = existsSync(join(root, '.git'));
-  const files = inGit ? (await workTreeFiles(root)).filter(isCode) : [];
-  const unresolved: string[] = inGit ? [] : ['not a git repository, so imports were not scanned for edges the manifests miss: run harness init again after git init'];
-  for (const path of files) {
+  for (const path of (await workTreeFiles(root)).filter(isCode)) {
     const from = ownerOf(path, config.scope.path_map);
     if (from === null) continue;
     for (const ref of resolver.scan(path).refs) {
       if (ref.specifier === null) continue;
       const target = resolver.resolve(path, ref.specifier);
       const to = target.path === null ? null : ownerOf(target.path, config.scope.path_map);
-      if (to === null || to === from || reachable(deps, from).has(to)) continue;
-      if (isTest(path)) {
-        if (!reachable({ ...deps, [from]: [...(deps[from] ?? []), ...(testDeps[from] ?? [])] }, from).has(to)) {
-          testDeps[from] = [...(testDeps[from] ?? []), to];
-        }
-        continue;
-      }
-      deps[from] = [...(deps[from] ?? []), to];
-      if (findCycle(new Map(Object.entries(deps)))) {
-        deps[from]!.pop();
-        unresolved.push(`${path} imports scope ${to}, which would close a dependency cycle`);
-      }
+      const test = isTest(path);
+      if (to === null || to === from || declared(e, from, to, test)) continue;
+      const table = test ? e.testDeps : e.deps;
+      table[from] = [...(table[from] ?? []), to];
     }
   }
+  return [];
+}
+
+/** `[scope.checks]` lines for the scopes that lack a check (no tests, no linter…), and the `[lint] tool` they agree on. */
+async function checkSets(root: string, config: Config): Promise<{ lines: string[]; tool: string }> {
+  const facts = scopeFacts(root, config, existsSync(join(root, '.git')) ? await workTreeFiles(root) : []);
+  const lines: string[] = [];
+  for (const [scope, f] of [...facts].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const has = SCOPE_CHECKS.filter((k) => f.checks.has(k));
+    if (has.length < SCOPE_CHECKS.length) lines.push(`${q(scope)} = ${list(has)}   # ${SCOPE_CHECKS.filter((k) => !f.checks.has(k)).map((k) => f.without[k]).join('; ')}`);
+  }
+  const tools = new Set([...facts.values()].map((f) => f.linter?.name).filter(Boolean));
+  return { lines, tool: tools.size === 1 ? [...tools][0]! : 'auto' };
+}
+
+/**
+ * The harness.toml `harness init` writes: scopes and dependencies from the workspace manifests, the base
+ * from the remote's HEAD, the edges the manifests miss (found by scanning imports; cycles kept as they
+ * are), which checks each scope has, and the linter — so that on an untouched, healthy repository the
+ * generated config gives a green `gate`.
+ */
+export async function generate(root: string): Promise<Generated> {
+  const raw = deriveRawConfig(root) as { scope: { path_map: Record<string, string>; dependencies: Graph; test_dependencies?: Graph } };
+  const edges: Edges = { deps: raw.scope.dependencies, testDeps: { ...(raw.scope.test_dependencies ?? {}) } };
+  const config = validateConfig(raw, null);
+  const notes = await scanImports(root, config, edges);
+  const sets = await checkSets(root, config);
   const base = await remoteBase(root);
   const scopes = Object.values(raw.scope.path_map);
   const single = scopes.length === 1 && Object.keys(raw.scope.path_map)[0] === '.';
@@ -76,24 +93,26 @@ export async function generate(root: string): Promise<Generated> {
     '# harness.toml — generated by `harness init`; edit freely. Reference: the README of harness.',
     single
       ? '# A single-package repository: one scope for the whole tree.'
-      : '# One scope per workspace package; [scope.dependencies] comes from the manifests (dependencies,\n# devDependencies, peerDependencies, `workspace:` versions) plus imports the manifests miss.',
+      : '# One scope per workspace package; [scope.dependencies] comes from the manifests (dependencies,\n# peerDependencies, `workspace:` versions) plus imports the manifests miss; devDependencies are test-only edges.',
     ...(base ? [`base = ${q(base)}`] : ['# base: none known (no origin/HEAD); harness uses origin/main, else main.']),
     '',
     '[scope]',
-    'ignore = ["**/*.md"]   # changes that trigger no check',
+    'ignore = ["**/*.md", "**/*.mdx"]   # changes that trigger no check',
     '',
     '[scope.path_map]       # directory prefix → scope; the longest prefix wins',
     ...Object.entries(raw.scope.path_map).map(([p, s]) => `${q(p)} = ${q(s)}`),
     '',
-    '[scope.dependencies]   # a change in a scope re-checks every scope that depends on it',
-    ...scopes.map((s) => `${q(s)} = ${list(deps[s] ?? [])}`),
+    '[scope.dependencies]   # a change in a scope re-checks every scope that depends on it (cycles allowed)',
+    ...scopes.map((s) => `${q(s)} = ${list(edges.deps[s] ?? [])}`),
   ];
-  const testEntries = Object.entries(testDeps).filter(([, v]) => v.length > 0);
+  const testEntries = Object.entries(edges.testDeps).filter(([, v]) => v.length > 0);
   if (testEntries.length > 0) {
-    lines.push('', '[scope.test_dependencies]   # edges only test files use (found in their imports; cycles allowed)');
+    lines.push('', "[scope.test_dependencies]   # edges only test files use: a change re-runs the importing scope's test and typecheck");
     lines.push(...testEntries.map(([s, v]) => `${q(s)} = ${list(v)}`));
   }
-  if (unresolved.length > 0) lines.push('', ...unresolved.map((u) => `# NOTE: ${u}; the graph check will report it.`));
+  if (sets.lines.length > 0) lines.push('', '[scope.checks]   # scopes without every check (what each has)', ...sets.lines);
+  lines.push('', '[lint]', `tool = ${q(sets.tool)}`);
+  if (notes.length > 0) lines.push('', ...notes.map((u) => `# NOTE: ${u}.`));
   const text = `${lines.join('\n')}\n`;
   return { text, scopes: scopes.length, testEdges: testEntries.reduce((n, [, v]) => n + v.length, 0) };
 }

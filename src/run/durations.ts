@@ -55,7 +55,8 @@ export class Durations {
 }
 
 /**
- * Shortest expected first (the order that finishes the most checks by a deadline), and how the budget
+ * By tier (the changed scopes' own checks first), shortest expected first within a tier (the order that
+ * finishes the most checks by a deadline), and how the budget
  * is expected to go: a simulation of `lanes` tool lanes pulling from that queue, beside the guard lane.
  */
 export function planBudget(
@@ -65,7 +66,7 @@ export function planBudget(
   durations: Pick<Durations, 'expected'>,
   budgetMs: number | null,
 ): { tools: Check[]; guards: Check[]; plan: BudgetPlan | null } {
-  const byExpected = (list: readonly Check[]) => [...list].sort((a, b) => durations.expected(a) - durations.expected(b));
+  const byExpected = (list: readonly Check[]) => [...list].sort((a, b) => (a.tier ?? 1) - (b.tier ?? 1) || durations.expected(a) - durations.expected(b));
   const sortedTools = byExpected(tools);
   const sortedGuards = byExpected(guards);
   if (budgetMs === null) return { tools: sortedTools, guards: sortedGuards, plan: null };

@@ -11,6 +11,8 @@ export function isCode(path: string): boolean {
 /** Tool configuration (vitest.config.ts, eslint.config.js, …) is not the scope's runtime code. */
 const TOOL_CONFIG = /(?:^|\/)[^/]+\.config\.[cm]?[jt]s$/;
 
+const BENCH = /\.bench\.[cm]?[jt]sx?$/;
+
 /** A tool's configuration file (`vitest.config.ts`, `eslint.config.js`, …): run by its tool, not compiled as the scope's code. */
 export function isToolConfig(path: string): boolean {
   return TOOL_CONFIG.test(path);
@@ -22,6 +24,7 @@ export function classifier(config: Config): { isTest(path: string): boolean; isR
   const isIgnored = matcher(config.scope.ignore);
   return {
     isTest,
-    isRuntimeCode: (path) => CODE.test(path) && !TOOL_CONFIG.test(path) && !path.endsWith('.d.ts') && !isTest(path) && !isIgnored(path),
+    // Benchmarks are neither: they run under `vitest bench`, never in the shipped code.
+    isRuntimeCode: (path) => CODE.test(path) && !TOOL_CONFIG.test(path) && !BENCH.test(path) && !path.endsWith('.d.ts') && !isTest(path) && !isIgnored(path),
   };
 }

@@ -25,7 +25,7 @@ export function describeReason(r: FullReason): string {
     case 'outside-cwd':
       return firstOf(`changed outside ${r.root} (a subdirectory of its repository; run harness from the top level to scope them)`, r.paths);
     case 'global':
-      return firstOf('global file changed', r.paths);
+      return `${firstOf('global file changed', r.paths)} (${r.why})`;
     case 'unmapped':
       return firstOf('path matches no scope in [scope.path_map]', r.paths);
   }

@@ -1,4 +1,4 @@
-import type { Config } from '../config/types.js';
+import { GLOBAL_FILES, type Config } from '../config/types.js';
 import type { Changes } from '../diff/changes.js';
 import type { FullReason, Scope } from '../model.js';
 import { matcher } from '../util/glob.js';
@@ -19,15 +19,38 @@ export function ownerOf(path: string, pathMap: Map<string, string>): string | nu
   }
 }
 
-/** Every scope that must be re-checked when `changed` change: BFS over the reversed dependency edges. */
+/** The reverse of an edge table: scope → the scopes whose edges point at it. */
+function reversed(table: ReadonlyMap<string, readonly string[]>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [from, tos] of table) for (const to of tos) out.set(to, [...(out.get(to) ?? []), from]);
+  return out;
+}
+
+/**
+ * The scopes to re-check when `changed` change (DESIGN §3): every runtime dependent, transitively; then,
+ * one step only, every scope whose tests import one of those (`viaTests`: its test and typecheck run,
+ * not its lint, and expansion does not go on from it — its own code did not change).
+ */
+export function expandScopes(changed: Iterable<string>, config: Config): { expanded: string[]; viaTests: string[] } {
+  const runtime = reachable(changed, edgesOf([reversed(config.scope.dependencies)]));
+  const testUsers = reversed(config.scope.test_dependencies);
+  const viaTests = new Set([...runtime].flatMap((s) => testUsers.get(s) ?? []).filter((s) => !runtime.has(s)));
+  return { expanded: [...runtime, ...viaTests].sort(), viaTests: [...viaTests].sort() };
+}
+
+/** Every scope that must be re-checked when `changed` change, whatever runs in it (see expandScopes). */
 export function expand(changed: Iterable<string>, config: Config): string[] {
-  const dependents = new Map<string, string[]>();
-  for (const table of [config.scope.dependencies, config.scope.test_dependencies]) {
-    for (const [from, tos] of table) {
-      for (const to of tos) dependents.set(to, [...(dependents.get(to) ?? []), from]);
-    }
-  }
-  return [...reachable(changed, edgesOf([dependents]))].sort();
+  return expandScopes(changed, config).expanded;
+}
+
+/**
+ * The scopes whose code a file of `scope` may import, so that a change there re-checks `scope`: its
+ * runtime dependencies (transitively) and, for a test file, also those of each scope its tests use.
+ */
+export function reachableFrom(config: Config, scope: string, test: boolean): Set<string> {
+  const runtime = edgesOf([config.scope.dependencies]);
+  const starts = test ? [scope, ...(config.scope.test_dependencies.get(scope) ?? [])] : [scope];
+  return reachable(starts, runtime);
 }
 
 /** The path_map prefixes of a scope ('' = repo root), sorted. */
@@ -51,6 +74,16 @@ export function allScopes(config: Config): string[] {
   return [...new Set(config.scope.path_map.values())].sort();
 }
 
+function expandedOf(changed: Set<string>, config: Config): Pick<Scope, 'expanded_scopes' | 'via_tests'> {
+  const { expanded, viaTests } = expandScopes(changed, config);
+  return { expanded_scopes: expanded, via_tests: viaTests };
+}
+
+/** Why a global file is global: the built-in reason, else the user's listing. */
+function whyGlobal(path: string): string {
+  return GLOBAL_FILES.find((g) => matcher([g.glob])(path))?.why ?? 'listed in [scope] global';
+}
+
 /** DESIGN §3: map changed files to scopes, expand through dependents, and fail closed to full mode. */
 export function resolveScope(config: Config, changes: Changes): Scope {
   const isIgnored = matcher(config.scope.ignore);
@@ -69,7 +102,7 @@ export function resolveScope(config: Config, changes: Changes): Scope {
     else changedScopes.add(owner);
   }
   const reason: FullReason | null =
-    changes.full ?? (globals.length > 0 ? { kind: 'global', paths: globals } : null) ?? (unmapped.length > 0 ? { kind: 'unmapped', paths: unmapped } : null);
+    changes.full ?? (globals.length > 0 ? { kind: 'global', paths: globals, why: whyGlobal(globals[0]!) } : null) ?? (unmapped.length > 0 ? { kind: 'unmapped', paths: unmapped } : null);
   return {
     base: changes.base,
     merge_base: changes.merge_base,
@@ -77,6 +110,6 @@ export function resolveScope(config: Config, changes: Changes): Scope {
     full: reason,
     changed_files: changes.files,
     changed_scopes: [...changedScopes].sort(),
-    expanded_scopes: reason ? allScopes(config) : expand(changedScopes, config),
+    ...(reason ? { expanded_scopes: allScopes(config), via_tests: [] } : expandedOf(changedScopes, config)),
   };
 }

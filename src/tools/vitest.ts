@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { ExecResult, Finding, ToolContext } from '../model.js';
 import { locate, repoPath, type Located, type ToolSpec } from './find.js';
 
@@ -49,6 +50,15 @@ export function vitestFindings(root: string, files: readonly VitestFile[]): Find
       return at.line === undefined ? { path: null, message: `${at.path} ${a.fullName}: ${firstLine(msgs[0])}` } : { ...at, message: `${a.fullName}: ${firstLine(msgs[0])}` };
     });
   });
+}
+
+/**
+ * `--project` arguments for a run of the vitest config at `config`: the chosen projects belong to the
+ * repository's root config (where `test.projects` is declared), so only a run of that config takes them.
+ */
+export function projectArgs(root: string, config: string | null, projects: readonly string[] | null): string[] {
+  if (!projects || !config || dirname(config) !== root) return [];
+  return projects.flatMap((p) => ['--project', p]);
 }
 
 export interface VitestRun {

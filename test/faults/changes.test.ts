@@ -14,7 +14,7 @@ describe('changes', () => {
     const dir = workspace('single');
     write(dir, 'package-lock.json', JSON.stringify({ name: 'single-demo', lockfileVersion: 3, requires: true, packages: { '': { name: 'single-demo', version: '1.0.1' } } }, null, 2));
     const run = loop(dir);
-    expect(run.env.result.scope).toMatchObject({ mode: 'full', full_reason: 'global file changed: "package-lock.json"' });
+    expect(run.env.result.scope).toMatchObject({ mode: 'full', full_reason: 'global file changed: "package-lock.json" (the lockfile: the dependencies every package resolves)' });
     expectReallyGreen(run, ALL_SINGLE);
   });
 
@@ -22,7 +22,7 @@ describe('changes', () => {
     const dir = workspace('single');
     write(dir, 'tsconfig.json', '{ "compilerOptions": { "strict": true, "noEmit": true, "types": ["no-such-types"] }, "include": ["src", "test"] }\n');
     const run = harness(['loop', '--cwd', dir, '--only', 'typecheck:.']);
-    expect(run.env.result.scope).toMatchObject({ mode: 'full', full_reason: 'global file changed: "tsconfig.json"' });
+    expect(run.env.result.scope).toMatchObject({ mode: 'full', full_reason: 'global file changed: "tsconfig.json" (a root tsconfig: compiler options every package may inherit)' });
     expect(expectNotOk(run, 'typecheck:.', 'fail').details.join('\n')).toMatch(/TS2688: Cannot find type definition file for 'no-such-types'/);
   });
 

@@ -44,9 +44,11 @@ describe('config', () => {
     expectConfigError(loop(dir), 'loop.budget_seconds', /loop\.budget_seconds: must be number$/);
   });
 
-  it('dependency cycle → exit 2 naming scope.dependencies.app and the cycle', () => {
+  it('dependency cycle (core → app → math → core) → accepted: a change in app re-checks the whole cycle, and expansion ends', () => {
     const dir = withConfig((t) => t.replace('core = []', 'core = ["app"]'));
-    expectConfigError(loop(dir), 'scope.dependencies.app', /dependency cycle app → math → core → app$/);
+    commitAll(dir, 'a cycle');
+    append(dir, 'packages/app/src/report.ts', '\n// changed\n');
+    expect(scopeOf(dir)).toMatchObject({ mode: 'scoped', changed_scopes: ['app'], expanded_scopes: ['app', 'cli', 'core', 'math', 'text'] });
   });
 
   it('dependency on an undeclared scope → exit 2 naming scope.dependencies.cli.0', () => {
@@ -81,6 +83,6 @@ describe('config', () => {
 
   it('harness.toml itself edited → mode full, reason names harness.toml', () => {
     const dir = withConfig((t) => `${t}\n[loop]\nbudget_seconds = 60\n`);
-    expect(scopeOf(dir)).toMatchObject({ mode: 'full', full_reason: 'global file changed: "harness.toml"' });
+    expect(scopeOf(dir)).toMatchObject({ mode: 'full', full_reason: 'global file changed: "harness.toml" (harness\'s own config: the scopes and checks themselves)' });
   });
 });

@@ -74,7 +74,7 @@ describe('layouts', () => {
     const dir = workspace('testscfg');
     writeFileSync(join(dir, 'scripts.ts'), 'export const release: number = "soon";\n');
     const c = expectNotOk(harness(['loop', '--cwd', dir, '--only', 'typecheck:.']), 'typecheck:.', 'fail');
-    expect(c.details).toEqual(['scripts.ts: changed, but no tsconfig compiles it: its types are not checked (add it to the include of a tsconfig)']);
+    expect(c.details).toEqual(['scripts.ts: changed, but no tsconfig compiles it: its types are not checked (add it to the include of a tsconfig, or see [typecheck] tsconfigs)']);
   });
 
   it('emitDeclarationOnly in the base tsconfig on TypeScript 5.2 (TS5053 beside --noEmit) → untouched typecheck green; a real type error still fails', () => {

@@ -70,20 +70,6 @@ export function closure(start: Iterable<string>, edges: Edge[], direction: 'forw
   return [...set].sort();
 }
 
-/** Kahn-style: peel off nodes with no outgoing edge into what remains; a remainder means a cycle. */
-export function hasCycle(names: string[], edges: Edge[]): boolean {
-  const left = new Set(names);
-  for (let peeled = true; peeled; ) {
-    peeled = false;
-    for (const n of [...left]) {
-      if (!edges.some(([from, to]) => from === n && left.has(to))) {
-        left.delete(n);
-        peeled = true;
-      }
-    }
-  }
-  return left.size > 0;
-}
 
 export interface Entry {
   /** Directory as segments joined by '/'; '' = the repo root. */
