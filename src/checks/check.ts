@@ -1,10 +1,12 @@
 import type { Config } from '../config/types.js';
 import type { FileDiff } from '../diff/lines.js';
-import type { CacheInputs, CheckResult, ExecResult, Finding, Scope, ToolContext } from '../model.js';
+import type { CacheInputs, CheckResult, CheckVerb, ExecResult, Finding, Scope, ToolContext } from '../model.js';
 import { noDiffReason } from '../scope/reasons.js';
 
 /** What a check may use while it runs: its tool context, plus the run's config, scope, plan and diff. */
 export interface CheckContext extends ToolContext {
+  /** The verb the check runs under (gate holds some checks to more than loop can). */
+  verb: CheckVerb;
   config: Config;
   scope: Scope;
   /** Ids of every check planned in this run. */

@@ -106,6 +106,7 @@ export async function checkVerb(verb: CheckVerb, opts: VerbOptions, interrupt: A
   const noChange = verb === 'loop' && !opts.only && checks.length === 0;
   const run = createRunDir(root);
   const { reports, plan: budget } = await runChecks(checks, {
+    verb,
     root,
     runDir: run.dir,
     runDirRel: relative(root, run.dir).split('\\').join('/'),

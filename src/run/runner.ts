@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import type { Check, CheckContext } from '../checks/check.js';
 import type { Config } from '../config/types.js';
 import { diffLines } from '../diff/lines.js';
-import { renderFinding, type BudgetPlan, type CheckReport, type CheckResult, type Scope } from '../model.js';
+import { renderFinding, type BudgetPlan, type CheckReport, type CheckResult, type CheckVerb, type Scope } from '../model.js';
 import { harnessDir } from '../util/harness-dir.js';
 import type { ResultCache } from './cache.js';
 import { Durations, planBudget } from './durations.js';
@@ -13,6 +13,7 @@ import { exec } from './exec.js';
 import { fileStem } from './logs.js';
 
 export interface RunOptions {
+  verb: CheckVerb;
   root: string;
   runDir: string;
   /** Repo-relative run dir, for the envelope's log paths. */
@@ -83,6 +84,7 @@ async function takeKeys(checks: readonly Check[], opts: RunOptions, planned: Rea
 function contextFor(st: RunState, controller: AbortController, stem: string, log: Writable): CheckContext {
   const { opts } = st;
   return {
+    verb: opts.verb,
     root: opts.root,
     runDir: opts.runDir,
     fileStem: stem,

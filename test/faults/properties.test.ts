@@ -60,6 +60,7 @@ const scope: fc.Arbitrary<Scope> = fc.record({
   changed_files: fc.array(text(100), { maxLength: 120 }),
   changed_scopes: fc.array(text(20), { maxLength: 5 }),
   expanded_scopes: fc.array(text(20), { maxLength: 8 }),
+  via_tests: fc.constant([]),
 });
 
 const json = (v: unknown) => JSON.stringify(v).length;
