@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VITEST = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
-const AREAS = ['git', 'config', 'tools', 'layouts', 'changes', 'hostile', 'environment'];
+const AREAS = ['git', 'config', 'tools', 'layouts', 'monorepos', 'changes', 'hostile', 'environment'];
 
 /** Measured with `npx vitest run test/faults` on this repository's 2-core machine. */
 const WALL_TIME = 'about 2.5 minutes (with the interruption tests; `HARNESS_FAULTS_LONG=1` adds the long interruption mode, about 4 minutes more)';

@@ -14,13 +14,13 @@ function costs(f: ScopeFacts): Record<ScopeCheck, number> {
 }
 
 /** A scope's plan: the checks it has (or `[scope.checks]`), only test and typecheck when only a test edge reached it. */
-function scopePlan(scope: string, f: ScopeFacts, viaTests: boolean): ScopePlan {
+function scopePlan(scope: string, f: ScopeFacts, viaTests: boolean, chosen: boolean): ScopePlan {
   const kinds = SCOPE_CHECKS.filter((k) => !viaTests || k !== 'lint');
   return {
     scope,
     run: kinds.filter((k) => f.checks.has(k)),
     // A check the user left out of [scope.checks] is not planned; one the scope does not have is skipped with why.
-    skipped: Object.fromEntries(kinds.filter((k) => !f.checks.has(k) && f.without[k]).map((k) => [k, f.without[k]!])),
+    skipped: chosen ? {} : Object.fromEntries(kinds.filter((k) => !f.checks.has(k) && f.without[k]).map((k) => [k, f.without[k]!])),
     linter: f.linter,
     costs: costs(f),
   };
@@ -35,7 +35,7 @@ interface Planned {
 
 function checksFor(p: Planned, facts: Map<string, ScopeFacts>, config: Config, verb: CommandVerb, everyCommand: boolean): Check[] {
   const perScope = p.scopes.flatMap((s) =>
-    scopeChecks(scopePlan(s, facts.get(s)!, p.viaTests.has(s))).map((c) => ({ ...c, tier: p.first.has(s) ? 0 : 1 })),
+    scopeChecks(scopePlan(s, facts.get(s)!, p.viaTests.has(s), config.scope.checks.has(s))).map((c) => ({ ...c, tier: p.first.has(s) ? 0 : 1 })),
   );
   return [...guardChecks(config, p.scopes), ...perScope, ...commandChecks(config, verb, everyCommand ? null : p.scopes)];
 }

@@ -7,6 +7,7 @@ import type { Config } from '../config/types.js';
 import { diffLines } from '../diff/lines.js';
 import { renderFinding, type BudgetPlan, type CheckReport, type CheckResult, type CheckVerb, type Scope } from '../model.js';
 import { harnessDir } from '../util/harness-dir.js';
+import { attributeToOwners } from './attribute.js';
 import type { ResultCache } from './cache.js';
 import { Durations, planBudget } from './durations.js';
 import { exec } from './exec.js';
@@ -228,5 +229,6 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
     // an unwritable tree was reported by the checks' own logs
   }
   const gone = (r: CheckReport) => r.log !== null && !existsSync(join(opts.root, r.log));
-  return { reports: checks.map((c) => st.reports.get(c.id)!).map((r) => (gone(r) ? { ...r, log: null } : r)), plan };
+  const reports = attributeToOwners(checks.map((c) => st.reports.get(c.id)!), opts.config);
+  return { reports: reports.map((r) => (gone(r) ? { ...r, log: null } : r)), plan };
 }
