@@ -92,3 +92,53 @@ export function skeleton(dir, { packages, files = 10 }) {
   gitInit(dir);
   execFileSync('git', ['config', 'core.untrackedCache', 'true'], { cwd: dir });
 }
+
+/**
+ * A single-package library whose every test imports the package's barrel (`src/index.ts` re-exports
+ * every module): `vitest related` picks the whole suite for any change. `modules` source files, one
+ * test file each. Committed on main.
+ */
+export function barrelLibrary(dir, { modules = 150 } = {}) {
+  write(dir, 'package.json', `${JSON.stringify({ name: 'barrel', private: true, type: 'module', scripts: { test: 'vitest run' } }, null, 2)}\n`);
+  write(dir, '.gitignore', 'node_modules/\n');
+  write(dir, 'tsconfig.json', `${JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', lib: ['ES2022'], module: 'ESNext', moduleResolution: 'Bundler', noEmit: true, skipLibCheck: true, types: [] }, include: ['src', 'test'] }, null, 2)}\n`);
+  write(dir, 'vitest.config.ts', "import { defineConfig } from 'vitest/config';\n\nexport default defineConfig({ test: { include: ['test/**/*.test.ts'] } });\n");
+  write(dir, 'harness.toml', '[scope.path_map]\n"." = "."\n\n[scope.checks]\n"." = ["typecheck", "test"]\n');
+  const mod = (i) => `m${String(i).padStart(3, '0')}`;
+  write(dir, 'src/index.ts', `${Array.from({ length: modules }, (_, i) => `export * from './${mod(i)}';`).join('\n')}\n`);
+  for (let i = 0; i < modules; i++) {
+    write(dir, `src/${mod(i)}.ts`, `export function ${mod(i)}Scale(x: number): number {\n  if (x < 0) return -x * ${i + 2};\n  return x * ${i + 2};\n}\n`);
+    write(dir, `test/${mod(i)}.test.ts`, `import { expect, it } from 'vitest';\nimport { ${mod(i)}Scale } from '../src/index';\n\nit('${mod(i)} scales', () => {\n  expect(${mod(i)}Scale(2)).toBe(${2 * (i + 2)});\n  expect(${mod(i)}Scale(-1)).toBe(${i + 2});\n});\n`);
+  }
+  linkModules(dir);
+  gitInit(dir);
+  return { module: mod };
+}
+
+/**
+ * A monorepo configured only at the root: one eslint.config.js, one tsconfig.json over every package's
+ * src and test, one vitest.config.ts over every package's tests; `packages` packages in a chain of
+ * dependencies on p00, `files` modules each. Committed on main.
+ */
+export function rootConfigMonorepo(dir, { packages = 12, files = 4 } = {}) {
+  write(dir, 'package.json', `${JSON.stringify({ name: 'rootgen', private: true, type: 'module', workspaces: ['packages/*'] }, null, 2)}\n`);
+  write(dir, '.gitignore', 'node_modules/\n');
+  write(dir, 'eslint.config.js', "import tseslint from 'typescript-eslint';\n\nexport default [{ ignores: ['**/node_modules/**'] }, ...tseslint.configs.recommended];\n");
+  write(dir, 'tsconfig.json', `${JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', lib: ['ES2022'], module: 'ESNext', moduleResolution: 'Bundler', noEmit: true, skipLibCheck: true, types: [] }, include: ['packages/*/src', 'packages/*/test'] }, null, 2)}\n`);
+  write(dir, 'vitest.config.ts', "import { defineConfig } from 'vitest/config';\n\nexport default defineConfig({ test: { include: ['packages/*/test/**/*.test.ts'] } });\n");
+  const map = Array.from({ length: packages }, (_, i) => `"packages/${name(i)}/" = "${name(i)}"`).join('\n');
+  const edges = Array.from({ length: packages }, (_, i) => `${name(i)} = [${i === 0 ? '' : '"p00"'}]`).join('\n');
+  write(dir, 'harness.toml', `base = "main"\n\n[scope.path_map]\n${map}\n\n[scope.dependencies]\n${edges}\n`);
+  for (let p = 0; p < packages; p++) {
+    const pkg = `packages/${name(p)}`;
+    const dependencies = p === 0 ? {} : { '@rg/p00': '*' };
+    write(dir, `${pkg}/package.json`, `${JSON.stringify({ name: `@rg/${name(p)}`, private: true, type: 'module', main: 'src/index.ts', types: 'src/index.ts', dependencies }, null, 2)}\n`);
+    write(dir, `${pkg}/src/index.ts`, `export const BASE = ${p};\n${Array.from({ length: files }, (_, f) => `export * from './m${f}';`).join('\n')}\n`);
+    for (let f = 0; f < files; f++) {
+      write(dir, `${pkg}/src/m${f}.ts`, source(p, f, []));
+      write(dir, `${pkg}/test/m${f}.test.ts`, test(p, f, []));
+    }
+  }
+  linkModules(dir);
+  gitInit(dir);
+}

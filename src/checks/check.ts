@@ -23,9 +23,18 @@ export interface Check {
   inProcess?: boolean;
   /** Under a budget, lower tiers start first (0: the changed scopes' own checks). */
   tier?: number;
+  /** Checks of one shared config (a root eslint config, tsconfig, vitest config) run as one tool invocation. */
+  batch?: Batch;
   /** What a passing result depends on, for the result cache (given the ids planned in the run); absent = never cached. */
   cacheInputs?: (config: Config, planned: ReadonlySet<string>) => CacheInputs;
   run(ctx: CheckContext): Promise<CheckResult>;
+}
+
+/** One tool run for several checks: every member's result from one invocation over all their files. */
+export interface Batch {
+  /** Equal for the checks that share the run (the tool and its config). */
+  key: string;
+  run(ctx: CheckContext, members: readonly string[]): Promise<Map<string, CheckResult>>;
 }
 
 export const PASS: CheckResult = { status: 'pass', findings: [] };

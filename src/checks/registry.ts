@@ -25,6 +25,10 @@ export interface ScopePlan {
   run: readonly ScopeCheck[];
   skipped: Partial<Record<ScopeCheck, string>>;
   linter: Linter | null;
+  /** The linter's config file: scopes under one config share one lint run. */
+  linterConfig: string | null;
+  /** The tsconfig and vitest config the scope shares with others (one run for all of them), or null. */
+  shared: { typecheck: string | null; test: string | null };
   costs: Record<ScopeCheck, number>;
 }
 
@@ -37,8 +41,8 @@ function skippedCheck(id: string, why: string): Check {
 export function scopeChecks(p: ScopePlan): Check[] {
   return SCOPE_CHECKS.flatMap((kind): Check[] => {
     if (p.run.includes(kind)) {
-      if (kind === 'lint') return [lintCheck(p.scope, p.linter, p.costs.lint)];
-      return [kind === 'typecheck' ? typecheckCheck(p.scope, p.costs.typecheck) : testCheck(p.scope, p.costs.test)];
+      if (kind === 'lint') return [lintCheck(p.scope, p.linter, p.linterConfig, p.costs.lint)];
+      return [kind === 'typecheck' ? typecheckCheck(p.scope, p.costs.typecheck, p.shared.typecheck) : testCheck(p.scope, p.costs.test, p.shared.test)];
     }
     const why = p.skipped[kind];
     return why ? [skippedCheck(`${kind}:${p.scope}`, why)] : [];

@@ -1,16 +1,19 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { scriptProjects } from '../config/workspace.js';
+import { workTreeFiles } from '../diff/files.js';
+import type { CheckResult, Finding } from '../model.js';
+import { classifier } from '../scope/classify.js';
 import { dependencyClosure, nestedPrefixes, ownerOf, prefixesOf } from '../scope/resolve.js';
 import { nearest, repoPath } from '../tools/find.js';
-import { scriptProjects } from '../config/workspace.js';
 import { findVitest, projectArgs, runVitest, VITEST_CONFIGS, vitestFindings, type VitestFile } from '../tools/vitest.js';
-import type { CheckResult, Finding } from '../model.js';
 import { declaresThresholds, thresholdArgs, thresholdFindings } from '../tools/vitest-thresholds.js';
 import { errorResult, toolError, verdict, type Check, type CheckContext } from './check.js';
+import { firstTier, rankTests } from './test-tiers.js';
 
 const TEST_FILE = /\.(?:test|spec)\.[cm]?[jt]sx?$/;
 
-/** The scope's directories grouped by their nearest vitest/vite config (null: none, run from the root). */
+/** The scopes' directories grouped by their nearest vitest/vite config (null: none, run from the root). */
 function byConfig(root: string, dirs: readonly string[]): Map<string | null, string[]> {
   const groups = new Map<string | null, string[]>();
   for (const d of dirs) {
@@ -20,78 +23,129 @@ function byConfig(root: string, dirs: readonly string[]): Map<string | null, str
   return groups;
 }
 
-/** A run covers the whole config (its thresholds mean something) when one of the scope's directories is the config's. */
+/** A run covers the whole config (its thresholds mean something) when one of its directories is the config's. */
 function wholeConfig(config: string | null, dirs: readonly string[]): boolean {
   return config !== null && dirs.some((d) => d.replace(/\/$/, '') === dirname(config));
 }
 
+interface Group {
+  config: string | null;
+  cwd: string;
+  dirs: string[];
+  /** vitest arguments every run of the group takes: projects, the other scopes' nested directories. */
+  base: string[];
+}
+
 interface GroupRun {
-  own: VitestFile[];
-  /** Thresholds the run missed (gate), or notes that they were not evaluated. */
+  results: VitestFile[];
+  /** Thresholds the run missed (gate), and notes (thresholds not evaluated, a tier not reached). */
   coverage: Finding[];
   notes: Finding[];
 }
 
-/** One vitest run of a config's part of the scope: the scope's own results, and the repo's coverage thresholds where they apply. */
-async function runGroup(ctx: CheckContext, scope: string, argv: string[], config: string | null, dirs: string[], n: number): Promise<GroupRun | CheckResult> {
-  const cwd = config ? dirname(config) : ctx.root;
-  const nested = nestedPrefixes(ctx.config, scope).flatMap((p) => ['--exclude', `${relative(cwd, join(ctx.root, p))}/**`]);
-  const projects = projectArgs(ctx.root, config, ctx.config.test.projects ?? scriptProjects(ctx.root));
-  const thresholds = declaresThresholds(config);
-  // The repo's own coverage thresholds: gate evaluates them on a run of the whole config; a partial run cannot.
-  const evaluate = thresholds && ctx.verb === 'gate' && wholeConfig(config, dirs);
-  const reports = join(ctx.runDir, `${ctx.fileStem}.${n}.coverage`);
-  const args = ['--passWithNoTests', '--reporter=default', ...(evaluate ? thresholdArgs(reports) : []), ...projects, ...nested, ...dirs.map((d) => (d.endsWith('/') ? d : `${d}/`))];
-  const { res, report } = await runVitest(ctx, argv, { cwd, config, args, report: join(ctx.runDir, `${ctx.fileStem}.${n}.vitest.json`) });
+/** One `vitest run` of a group over `targets` (directories or files), its results limited to `scopes`' files. */
+async function runTargets(ctx: CheckContext, argv: string[], g: Group, scopes: ReadonlySet<string>, targets: string[], n: string, extra: string[] = []) {
+  const report = join(ctx.runDir, `${ctx.fileStem}.${n}.vitest.json`);
+  const { res, report: parsed } = await runVitest(ctx, argv, { cwd: g.cwd, config: g.config, args: ['--passWithNoTests', '--reporter=default', ...g.base, ...extra, ...targets], report });
   if (res.code !== 0 && res.code !== 1) return toolError('vitest', res, 'did not finish');
-  if (!report) return toolError('vitest', res, 'wrote no readable JSON report');
-  // Vitest's path filter also matches substrings elsewhere: keep only this scope's files.
-  const own = report.testResults.filter((f) => ownerOf(repoPath(ctx.root, f.name), ctx.config.scope.path_map) === scope);
-  const coverage = evaluate ? thresholdFindings(ctx.root, config!, `${res.stdout}\n${res.tail}`, reports) : [];
-  if (res.code === 1 && vitestFindings(ctx.root, own).length === 0 && coverage.length === 0) {
-    return toolError('vitest', res, 'failed but its report lists no failure in this scope');
-  }
-  const why = ctx.verb === 'gate' ? 'this config is shared by other scopes: its thresholds are for the whole suite' : 'loop leaves them to gate: a partial run cannot meet them';
-  const notes = thresholds && !evaluate ? [{ path: repoPath(ctx.root, config!), message: `coverage thresholds not evaluated (${why})` }] : [];
-  return { own, coverage, notes };
+  if (!parsed) return toolError('vitest', res, 'wrote no readable JSON report');
+  // Vitest's path filter also matches substrings elsewhere: keep only these scopes' files.
+  const results = parsed.testResults.filter((f) => scopes.has(ownerOf(repoPath(ctx.root, f.name), ctx.config.scope.path_map) ?? ''));
+  return { res, results };
 }
 
 /**
- * test:<scope> — the target's own vitest, run once per nearest vitest/vite config of the scope's
- * directories (per-package configs, or a root one with `projects`), limited to those directories and to
- * the projects the repo's own test command runs. Fail closed: vitest runs in CI mode (no snapshot writes,
- * `.only` is an error); results are kept only for the scope's own files; a run in which no test of the
- * scope passed, or that did not run a changed test file of the scope, is an error, never a pass. gate
- * also holds the run to the repo's coverage thresholds.
+ * loop's tiers: first the test files that exercise the change most directly (a failure there is reported
+ * at once, the rest not run), then the rest of the group's tests. gate runs the group in one go, and
+ * holds a run of a whole config to the repo's coverage thresholds.
  */
-export function testCheck(scope: string, cost = 4): Check {
+async function runGroup(ctx: CheckContext, argv: string[], g: Group, scopes: ReadonlySet<string>, n: number): Promise<GroupRun | CheckResult> {
+  const targets = g.dirs.map((d) => (d.endsWith('/') ? d : `${d}/`));
+  const thresholds = declaresThresholds(g.config);
+  const evaluate = thresholds && ctx.verb === 'gate' && wholeConfig(g.config, g.dirs);
+  const why = ctx.verb === 'gate' ? 'this config is shared by other scopes: its thresholds are for the whole suite' : 'loop leaves them to gate: a partial run cannot meet them';
+  const notes = thresholds && !evaluate ? [{ path: repoPath(ctx.root, g.config!), message: `coverage thresholds not evaluated (${why})` }] : [];
+  const tier1 = ctx.verb === 'loop' ? await tierOne(ctx, g, scopes) : [];
+  const first: VitestFile[] = [];
+  if (tier1.length > 0) {
+    const run = await runTargets(ctx, argv, g, scopes, tier1.map((t) => join(ctx.root, t)), `${n}.tier1`);
+    if (!('results' in run)) return run;
+    first.push(...run.results);
+    if (vitestFindings(ctx.root, run.results).length > 0 || (run.res.code === 1 && run.results.length === 0)) {
+      const skip = { path: null, message: `the rest of the tests (tier 2) did not run: ${tier1.length} test file(s) closest to the change fail` };
+      return { results: first, coverage: [], notes: [...notes, skip] };
+    }
+  }
+  const reports = join(ctx.runDir, `${ctx.fileStem}.${n}.coverage`);
+  const exclude = tier1.flatMap((t) => ['--exclude', relative(g.cwd, join(ctx.root, t))]);
+  const run = await runTargets(ctx, argv, g, scopes, targets, `${n}`, [...(evaluate ? thresholdArgs(reports) : []), ...exclude]);
+  if (!('results' in run)) return run;
+  const coverage = evaluate ? thresholdFindings(ctx.root, g.config!, `${run.res.stdout}\n${run.res.tail}`, reports) : [];
+  if (run.res.code === 1 && vitestFindings(ctx.root, run.results).length === 0 && coverage.length === 0) {
+    return toolError('vitest', run.res, 'failed but its report lists no failure in this scope');
+  }
+  return { results: [...first, ...run.results], coverage, notes };
+}
+
+/** The group's first tier: its scopes' test files ranked against the changed files (empty: one run). */
+async function tierOne(ctx: CheckContext, g: Group, scopes: ReadonlySet<string>): Promise<string[]> {
+  const { isTest } = classifier(ctx.config);
+  const inDirs = (f: string) => g.dirs.some((d) => join(ctx.root, f).startsWith(d.replace(/\/?$/, '/')));
+  const tests = (await workTreeFiles(ctx.root)).filter((f) => TEST_FILE.test(f) && isTest(f) && inDirs(f) && scopes.has(ownerOf(f, ctx.config.scope.path_map) ?? ''));
+  const tier = firstTier(rankTests(ctx.root, tests, ctx.scope.changed_files));
+  return tier.length < tests.length ? tier : [];
+}
+
+/** One scope's verdict from the runs: failures, then changed test files vitest did not run, then at least one passing test. */
+function verdictOf(ctx: CheckContext, scope: string, runs: readonly GroupRun[]): CheckResult {
+  const own = (f: { name: string }) => ownerOf(repoPath(ctx.root, f.name), ctx.config.scope.path_map) === scope;
+  const ownPath = (f: Finding) => f.path !== null && ownerOf(f.path, ctx.config.scope.path_map) === scope;
+  const results = runs.flatMap((r) => r.results).filter(own);
+  const failures = [...vitestFindings(ctx.root, results), ...runs.flatMap((r) => r.coverage).filter(ownPath)];
+  const notes = runs.flatMap((r) => r.notes);
+  if (failures.length > 0) return { status: 'fail', findings: [...failures, ...notes.filter((n) => n.path === null)] };
+  const ran = new Set(results.map((f) => repoPath(ctx.root, f.name)));
+  const missed = ctx.scope.changed_files.filter((f) => TEST_FILE.test(f) && !ran.has(f) && ownerOf(f, ctx.config.scope.path_map) === scope && existsSync(join(ctx.root, f)));
+  if (missed.length > 0) return { status: 'error', findings: missed.map((f) => ({ path: f, message: 'changed test file was not run by vitest (outside its include patterns?)' })) };
+  const passed = results.reduce((k, f) => k + f.assertionResults.filter((a) => a.status === 'passed').length, 0);
+  if (passed === 0) return errorResult(`vitest ran no test of scope ${scope}: a run without a passing test is not a pass`);
+  return { status: 'pass', findings: notes };
+}
+
+/** Test `scopes` together: one vitest run per config for all of them, each result reported by its scope. */
+async function testScopes(ctx: CheckContext, scopes: readonly string[]): Promise<Map<string, CheckResult>> {
+  const dirs = scopes.flatMap((s) => prefixesOf(ctx.config, s).map((p) => join(ctx.root, p)));
+  const ids = (r: CheckResult) => new Map(scopes.map((s) => [`test:${s}`, r]));
+  const tool = findVitest(ctx.root, dirs[0]!);
+  if ('missing' in tool) return ids(errorResult(tool.missing));
+  const members = new Set(scopes);
+  const nested = scopes.flatMap((s) => nestedPrefixes(ctx.config, s)).filter((p) => !members.has(ownerOf(p, ctx.config.scope.path_map) ?? ''));
+  const runs: GroupRun[] = [];
+  for (const [config, groupDirs] of byConfig(ctx.root, dirs)) {
+    const cwd = config ? dirname(config) : ctx.root;
+    const base = [...projectArgs(ctx.root, config, ctx.config.test.projects ?? scriptProjects(ctx.root)), ...nested.flatMap((p) => ['--exclude', `${relative(cwd, join(ctx.root, p))}/**`])];
+    const run = await runGroup(ctx, tool.argv, { config, cwd, dirs: groupDirs, base }, members, runs.length);
+    if (!('results' in run)) return ids(run);
+    runs.push(run);
+  }
+  return new Map(scopes.map((s) => [`test:${s}`, verdictOf(ctx, s, runs)]));
+}
+
+/**
+ * test:<scope> — the target's own vitest, run once per nearest vitest/vite config (per-package configs,
+ * or a root one with `projects`: scopes that share it share one run, `batch`), limited to the scopes'
+ * directories and to the projects the repo's own test command runs. Under loop, in tiers (test-tiers.ts).
+ * Fail closed: CI mode (no snapshot writes, `.only` is an error); results kept only for the scope's own
+ * files; a run in which no test of the scope passed, or that did not run a changed test file of the
+ * scope, is an error, never a pass. gate also holds the run to the repo's coverage thresholds.
+ */
+export function testCheck(scope: string, cost = 4, shared: string | null = null): Check {
+  const batch = { key: `test:${shared}`, run: (ctx: CheckContext, ids: readonly string[]) => testScopes(ctx, ids.map((id) => id.slice('test:'.length))) };
   return {
     id: `test:${scope}`,
     cost,
+    ...(shared ? { batch } : {}),
     cacheInputs: (config) => ({ prefixes: dependencyClosure(config, scope, true).flatMap((s) => prefixesOf(config, s)), tools: ['vitest'], ignored: true }),
-    async run(ctx: CheckContext) {
-      const dirs = prefixesOf(ctx.config, scope).map((p) => join(ctx.root, p));
-      const tool = findVitest(ctx.root, dirs[0]!);
-      if ('missing' in tool) return errorResult(tool.missing);
-      const runs: GroupRun[] = [];
-      for (const [config, groupDirs] of byConfig(ctx.root, dirs)) {
-        const run = await runGroup(ctx, scope, tool.argv, config, groupDirs, runs.length);
-        if (!('own' in run)) return run;
-        runs.push(run);
-      }
-      const results = runs.flatMap((r) => r.own);
-      const failures = [...vitestFindings(ctx.root, results), ...runs.flatMap((r) => r.coverage)];
-      if (failures.length > 0) return verdict(failures);
-      const ran = new Set(results.map((f) => repoPath(ctx.root, f.name)));
-      const missed = ctx.scope.changed_files.filter(
-        (f) => TEST_FILE.test(f) && !ran.has(f) && ownerOf(f, ctx.config.scope.path_map) === scope && existsSync(join(ctx.root, f)),
-      );
-      if (missed.length > 0) {
-        return { status: 'error', findings: missed.map((f) => ({ path: f, message: 'changed test file was not run by vitest (outside its include patterns?)' })) };
-      }
-      const passed = results.reduce((k, f) => k + f.assertionResults.filter((a) => a.status === 'passed').length, 0);
-      if (passed === 0) return errorResult(`vitest ran no test of scope ${scope}: a run without a passing test is not a pass`);
-      return { status: 'pass', findings: runs.flatMap((r) => r.notes) };
-    },
+    run: async (ctx) => (await batch.run(ctx, [`test:${scope}`])).get(`test:${scope}`)!,
   };
 }

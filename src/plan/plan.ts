@@ -22,6 +22,8 @@ function scopePlan(scope: string, f: ScopeFacts, viaTests: boolean, chosen: bool
     // A check the user left out of [scope.checks] is not planned; one the scope does not have is skipped with why.
     skipped: chosen ? {} : Object.fromEntries(kinds.filter((k) => !f.checks.has(k) && f.without[k]).map((k) => [k, f.without[k]!])),
     linter: f.linter,
+    linterConfig: f.linterConfig,
+    shared: f.shared,
     costs: costs(f),
   };
 }

@@ -114,42 +114,95 @@ function reportOf(st: RunState, check: Check, result: CheckResult, aborted: { ab
   return { ...report, status: 'error', findings: note('interrupted') };
 }
 
-/** Run one check: its log, its context, its (cached or real) result, and its final report. */
-async function runOne(st: RunState, check: Check): Promise<void> {
-  const started = performance.now();
+/** One check being run: its log file and whether writing it failed. */
+interface Slot {
+  check: Check;
+  stem: string;
+  log: Writable;
+  logError: NodeJS.ErrnoException | null;
+}
+
+function openSlot(st: RunState, check: Check): Slot {
+  const stem = fileStem(check.id, st.stems);
+  const slot: Slot = { check, stem, log: createWriteStream(join(st.opts.runDir, `${stem}.log`)), logError: null };
+  slot.log.on('error', (e: NodeJS.ErrnoException) => (slot.logError ??= e));
+  return slot;
+}
+
+/** Run `work` under its own controller: aborted at the budget deadline, the per-check limit or an interrupt. */
+async function supervised<T>(st: RunState, work: (controller: AbortController) => Promise<T>, onError: (e: unknown) => T) {
   const controller = new AbortController();
   st.running.add(controller);
   const limit = { aborted: false, timedOut: false };
   const timer = st.opts.checkTimeoutMs === null ? undefined : setTimeout(() => ((limit.timedOut = true), controller.abort()), st.opts.checkTimeoutMs);
-  const stem = fileStem(check.id, st.stems);
-  const log = createWriteStream(join(st.opts.runDir, `${stem}.log`));
-  let logError: NodeJS.ErrnoException | null = null;
-  log.on('error', (e: NodeJS.ErrnoException) => (logError ??= e));
-  const cached = st.hits.has(check.id);
-  let result: CheckResult;
+  let value: T;
   try {
-    if (cached) log.write(`CACHED ${st.keys.get(check.id)}: the same inputs passed before; not run\n`);
-    result = cached ? { status: 'pass', findings: [] } : await check.run(contextFor(st, controller, stem, log));
+    value = await work(controller);
   } catch (e) {
-    result = { status: 'error', findings: [{ path: null, message: `harness error in ${check.id}: ${(e as Error).message}` }] };
+    value = onError(e);
   }
   limit.aborted = controller.signal.aborted;
-  // Only a real pass is stored (after the run), never a failure, an error or an interrupted run.
-  if (st.keys.has(check.id) && !cached && result.status === 'pass' && !limit.aborted) st.passed.push(check);
   clearTimeout(timer);
   st.running.delete(controller);
-  const report = reportOf(st, check, result, limit, ((performance.now() - started) / 1000).toFixed(1));
-  await writeOutcome(log, report);
-  let final: CheckReport = { ...report, duration_ms: Math.round(performance.now() - started), log: `${st.opts.runDirRel}/${stem}.log` };
-  if (logError) {
+  return { value, limit };
+}
+
+/** Report a check's result: its log's last lines, its duration (its share of a shared run), the cache and the records. */
+async function close(st: RunState, slot: Slot, result: CheckResult, limit: { aborted: boolean; timedOut: boolean }, ms: number): Promise<void> {
+  const { check } = slot;
+  const cached = st.hits.has(check.id);
+  // Only a real pass is stored (after the run), never a failure, an error or an interrupted run.
+  if (st.keys.has(check.id) && !cached && result.status === 'pass' && !limit.aborted) st.passed.push(check);
+  const report = reportOf(st, check, result, limit, (ms / 1000).toFixed(1));
+  await writeOutcome(slot.log, report);
+  let final: CheckReport = { ...report, duration_ms: Math.round(ms), log: `${st.opts.runDirRel}/${slot.stem}.log` };
+  if (slot.logError) {
     // A green nobody can inspect is not given: a check whose log could not be written is an error.
-    const why = `its log could not be written (${(logError as NodeJS.ErrnoException).code ?? (logError as Error).message})`;
+    const why = `its log could not be written (${slot.logError.code ?? slot.logError.message})`;
     const status = final.status === 'pass' || final.status === 'skipped' ? 'error' : final.status;
     final = { ...final, status, findings: [...final.findings, { path: null, message: why }], log: null };
   }
   if (!cached && !limit.aborted) st.durations.record(check.id, final.duration_ms);
   st.reports.set(check.id, final);
   st.opts.onDone?.(final, st.reports.size, st.total);
+}
+
+const crashed = (id: string, e: unknown): CheckResult => ({ status: 'error', findings: [{ path: null, message: `harness error in ${id}: ${(e as Error).message}` }] });
+
+/** Run one check: its log, its context, its (cached or real) result, and its final report. */
+async function runOne(st: RunState, check: Check): Promise<void> {
+  const started = performance.now();
+  const slot = openSlot(st, check);
+  const cached = st.hits.has(check.id);
+  if (cached) slot.log.write(`CACHED ${st.keys.get(check.id)}: the same inputs passed before; not run\n`);
+  const { value, limit } = await supervised(
+    st,
+    (controller) => (cached ? Promise.resolve<CheckResult>({ status: 'pass', findings: [] }) : check.run(contextFor(st, controller, slot.stem, slot.log))),
+    (e) => crashed(check.id, e),
+  );
+  await close(st, slot, value, limit, performance.now() - started);
+}
+
+/**
+ * Run the checks of one shared config as one tool invocation (the first one's context and log: the
+ * others' logs point there); each reports its own result and an equal share of the time.
+ */
+async function runBatch(st: RunState, members: readonly Check[]): Promise<void> {
+  const started = performance.now();
+  const slots = members.map((c) => openSlot(st, c));
+  const lead = slots[0]!;
+  for (const s of slots.slice(1)) s.log.write(`one run for ${members.map((m) => m.id).join(', ')}: the tool's output is in ${lead.stem}.log\n`);
+  const ids = members.map((m) => m.id);
+  const { value, limit } = await supervised(
+    st,
+    (controller) => lead.check.batch!.run(contextFor(st, controller, lead.stem, lead.log), ids),
+    (e) => new Map(ids.map((id) => [id, crashed(id, e)])),
+  );
+  const share = (performance.now() - started) / members.length;
+  for (const slot of slots) {
+    const result = value.get(slot.check.id) ?? { status: 'error', findings: [{ path: null, message: 'the shared run gave no result for this check' }] };
+    await close(st, slot, result, limit, share);
+  }
 }
 
 /** The end of a check's log: every problem on an `ERROR` line, then its status. */
@@ -180,14 +233,26 @@ async function storePasses(st: RunState): Promise<void> {
   }
 }
 
-/** Run checks from the queue, one at a time, until it is empty or the budget or an interrupt stops it. */
+/** The not yet started checks of `next`'s batch, taken out of the queue (a cached one runs alone: it costs nothing). */
+function batchOf(st: RunState, queue: Check[], next: Check): Check[] {
+  if (!next.batch || st.hits.has(next.id)) return [next];
+  const members = [next];
+  for (let i = queue.length - 1; i >= 0; i--) {
+    const c = queue[i]!;
+    if (c.batch?.key === next.batch.key && !st.hits.has(c.id)) members.push(...queue.splice(i, 1));
+  }
+  return members.length === 1 ? members : [next, ...members.slice(1).reverse()];
+}
+
+/** Run checks from the queue, one at a time (or one shared run at a time), until it is empty or the budget or an interrupt stops it. */
 async function lane(st: RunState, queue: Check[]): Promise<void> {
   for (let next = queue.shift(); next; next = queue.shift()) {
     if (st.deadlineHit || st.opts.interrupt.aborted) {
       queue.unshift(next);
       return;
     }
-    await runOne(st, next);
+    const members = batchOf(st, queue, next);
+    await (members.length > 1 ? runBatch(st, members) : runOne(st, next));
   }
 }
 

@@ -20,7 +20,7 @@ describe('tools', () => {
     const dir = workspace('single');
     removeTool(dir, 'eslint');
     expect(expectNotOk(gate(dir, 'lint:.'), 'lint:.', 'error').details).toEqual([
-      'eslint is not installed in . or above (install it: npm i -D eslint)',
+      'eslint.config.js is in reach of scope ., but eslint is not installed in . or above (install it: npm i -D eslint)',
     ]);
   });
 
