@@ -8,7 +8,7 @@ import { dependencyClosure, nestedPrefixes, ownerOf, prefixesOf } from '../scope
 import { nearest, repoPath } from '../tools/find.js';
 import { findVitest, projectArgs, runVitest, VITEST_CONFIGS, vitestFindings, type VitestFile } from '../tools/vitest.js';
 import { declaresThresholds, thresholdArgs, thresholdFindings } from '../tools/vitest-thresholds.js';
-import { errorResult, toolError, verdict, type Check, type CheckContext } from './check.js';
+import { errorResult, toolError, type Check, type CheckContext } from './check.js';
 import { firstTier, rankTests } from './test-tiers.js';
 
 const TEST_FILE = /\.(?:test|spec)\.[cm]?[jt]sx?$/;

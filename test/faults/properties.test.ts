@@ -11,7 +11,6 @@ import { envelopeSchema } from '../../src/envelope/schema.js';
 import type { CheckReport, Scope, Status } from '../../src/model.js';
 import { dependencyClosure, expandScopes, nestedPrefixes, ownerOf, prefixesOf, resolveScope } from '../../src/scope/resolve.js';
 import { validateConfig } from '../../src/config/validate.js';
-import { HarnessError } from '../../src/errors.js';
 import { closure, configFor, graphArb, pathMapArb, refNested, refOwner, withCycleArb } from './properties-support.js';
 
 const SEED = 20_261_121;
