@@ -59,7 +59,7 @@ describe('tiered tests under loop', () => {
     const run = harness(['loop', '--cwd', dir]);
     const c = check(run, 'test:.');
     expect(c.status).toBe('fail');
-    expect(c.details).toEqual([expect.stringMatching(/^test\/m005\.test\.ts:\d+:\d+ /), expect.stringMatching(/^test\/m005\.test\.ts:\d+:\d+ /), 'the rest of the tests (tier 2) did not run: 1 test file(s) closest to the change fail']);
+    expect(c.details).toEqual([expect.stringMatching(/^test\/m005\.test\.ts:\d+:\d+ /), expect.stringMatching(/^test\/m005\.test\.ts:\d+:\d+ /), 'the rest of its tests (tier 2) did not run: the test files closest to the change fail']);
     const vitests = started(dir).filter((a) => tool(a) === 'vitest');
     expect(vitests).toHaveLength(1);
     expect(vitests[0]!.filter((a) => a.endsWith('.test.ts'))).toEqual([join(dir, 'test/m005.test.ts')]);

@@ -15,7 +15,8 @@ function allowed(config: Config): (s: string, test: boolean) => Set<string> {
 /**
  * graph — every import from scope A into scope B must be declared so that a change in B re-checks A:
  * from A's runtime files, B among A's `[scope.dependencies]` (transitively); from its test files, also
- * among the dependencies of a scope in A's `[scope.test_dependencies]`. Cycles are fine.
+ * among the dependencies of a scope in A's `[scope.test_dependencies]`. Cycles are fine. A scoped loop
+ * reads only the changed files.
  * An undeclared edge makes scoping unsafe: a change in B would not re-check A. Runs over `scopeList`'s files.
  */
 export function graphCheck(scopeList: readonly string[]): Check {
@@ -23,7 +24,10 @@ export function graphCheck(scopeList: readonly string[]): Check {
     const { config } = ctx;
     const { isTest } = classifier(config);
     const scopes = new Set(scopeList);
-    const files = (await workTreeFiles(ctx.root)).filter((f) => isCode(f));
+    // A scoped loop reads the changed files only: with harness.toml unchanged, an unchanged file's imports
+    // are what they were (an old undeclared one is the gate's to find); gate and full runs read them all.
+    const changed = new Set(ctx.scope.changed_files);
+    const files = (await workTreeFiles(ctx.root)).filter((f) => isCode(f) && (ctx.verb !== 'loop' || ctx.scope.mode === 'full' || changed.has(f)));
     const resolver = new Resolver(ctx.root);
     const reach = allowed(config);
     const findings: Finding[] = [];

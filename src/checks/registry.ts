@@ -5,7 +5,7 @@
  */
 import { SCOPE_CHECKS, type Config, type ScopeCheck } from '../config/types.js';
 import type { CheckVerb } from '../model.js';
-import { mutatePipeline, type MutateOptions, type MutateResult } from '../mutate/pipeline.js';
+import type { MutateOptions, MutateResult } from '../mutate/pipeline.js';
 import type { Linter } from '../tools/linters.js';
 import { boundariesCheck } from './boundaries.js';
 import { changedTestsCheck } from './changed-tests.js';
@@ -71,6 +71,7 @@ export function commandChecks(config: Config, verb: CheckVerb, scopes: readonly 
 /** mutate's checks: the changed_tests guard (when required), then untested_lines and mutation over one pipeline run. */
 export function mutateChecks(config: Config, opts: MutateOptions): Check[] {
   let shared: Promise<MutateResult> | undefined;
-  const pipeline = (ctx: CheckContext) => (shared ??= mutatePipeline(ctx, opts));
+  // The mutation stages (Stryker, coverage) load only for `harness mutate`.
+  const pipeline = (ctx: CheckContext) => (shared ??= import('../mutate/pipeline.js').then((m) => m.mutatePipeline(ctx, opts)));
   return [...(config.mutate.require_changed_tests ? [changedTestsCheck()] : []), untestedLinesCheck(pipeline), mutationCheck(pipeline)];
 }

@@ -32,15 +32,19 @@ interface Group {
   config: string | null;
   cwd: string;
   dirs: string[];
+  /** Which scope each directory is of. */
+  owner: Map<string, string>;
   /** vitest arguments every run of the group takes: projects, the other scopes' nested directories. */
   base: string[];
 }
 
 interface GroupRun {
   results: VitestFile[];
-  /** Thresholds the run missed (gate), and notes (thresholds not evaluated, a tier not reached). */
+  /** Thresholds the run missed (gate), and notes (thresholds not evaluated). */
   coverage: Finding[];
   notes: Finding[];
+  /** Scopes whose first tier failed: the rest of their tests did not run. */
+  stopped: Map<string, Finding>;
 }
 
 /** One `vitest run` of a group over `targets` (directories or files), its results limited to `scopes`' files. */
@@ -60,31 +64,31 @@ async function runTargets(ctx: CheckContext, argv: string[], g: Group, scopes: R
  * holds a run of a whole config to the repo's coverage thresholds.
  */
 async function runGroup(ctx: CheckContext, argv: string[], g: Group, scopes: ReadonlySet<string>, n: number): Promise<GroupRun | CheckResult> {
-  const targets = g.dirs.map((d) => (d.endsWith('/') ? d : `${d}/`));
   const thresholds = declaresThresholds(g.config);
   const evaluate = thresholds && ctx.verb === 'gate' && wholeConfig(g.config, g.dirs);
   const why = ctx.verb === 'gate' ? 'this config is shared by other scopes: its thresholds are for the whole suite' : 'loop leaves them to gate: a partial run cannot meet them';
   const notes = thresholds && !evaluate ? [{ path: repoPath(ctx.root, g.config!), message: `coverage thresholds not evaluated (${why})` }] : [];
   const tier1 = ctx.verb === 'loop' ? await tierOne(ctx, g, scopes) : [];
-  const first: VitestFile[] = [];
-  if (tier1.length > 0) {
-    const run = await runTargets(ctx, argv, g, scopes, tier1.map((t) => join(ctx.root, t)), `${n}.tier1`);
-    if (!('results' in run)) return run;
-    first.push(...run.results);
-    if (vitestFindings(ctx.root, run.results).length > 0 || (run.res.code === 1 && run.results.length === 0)) {
-      const skip = { path: null, message: `the rest of the tests (tier 2) did not run: ${tier1.length} test file(s) closest to the change fail` };
-      return { results: first, coverage: [], notes: [...notes, skip] };
-    }
+  const first = tier1.length > 0 ? await runTargets(ctx, argv, g, scopes, tier1.map((t) => join(ctx.root, t)), `${n}.tier1`) : { results: [] };
+  if (!('results' in first)) return first;
+  // A scope whose closest tests fail is answered now; the others go on to the rest of their tests.
+  const stopped = new Map<string, Finding>();
+  for (const f of first.results.filter((r) => vitestFindings(ctx.root, [r]).length > 0)) {
+    const s = ownerOf(repoPath(ctx.root, f.name), ctx.config.scope.path_map)!;
+    stopped.set(s, { path: null, message: `the rest of its tests (tier 2) did not run: the test files closest to the change fail` });
   }
+  const dirs = g.dirs.filter((d) => !stopped.has(g.owner.get(d)!));
+  if (dirs.length === 0) return { results: first.results, coverage: [], notes, stopped };
   const reports = join(ctx.runDir, `${ctx.fileStem}.${n}.coverage`);
   const exclude = tier1.flatMap((t) => ['--exclude', relative(g.cwd, join(ctx.root, t))]);
+  const targets = dirs.map((d) => (d.endsWith('/') ? d : `${d}/`));
   const run = await runTargets(ctx, argv, g, scopes, targets, `${n}`, [...(evaluate ? thresholdArgs(reports) : []), ...exclude]);
   if (!('results' in run)) return run;
   const coverage = evaluate ? thresholdFindings(ctx.root, g.config!, `${run.res.stdout}\n${run.res.tail}`, reports) : [];
   if (run.res.code === 1 && vitestFindings(ctx.root, run.results).length === 0 && coverage.length === 0) {
     return toolError('vitest', run.res, 'failed but its report lists no failure in this scope');
   }
-  return { results: [...first, ...run.results], coverage, notes };
+  return { results: [...first.results, ...run.results], coverage, notes, stopped };
 }
 
 /** The group's first tier: its scopes' test files ranked against the changed files (empty: one run). */
@@ -103,7 +107,8 @@ function verdictOf(ctx: CheckContext, scope: string, runs: readonly GroupRun[]):
   const results = runs.flatMap((r) => r.results).filter(own);
   const failures = [...vitestFindings(ctx.root, results), ...runs.flatMap((r) => r.coverage).filter(ownPath)];
   const notes = runs.flatMap((r) => r.notes);
-  if (failures.length > 0) return { status: 'fail', findings: [...failures, ...notes.filter((n) => n.path === null)] };
+  const stopped = runs.flatMap((r) => (r.stopped.has(scope) ? [r.stopped.get(scope)!] : []));
+  if (failures.length > 0) return { status: 'fail', findings: [...failures, ...stopped] };
   const ran = new Set(results.map((f) => repoPath(ctx.root, f.name)));
   const missed = ctx.scope.changed_files.filter((f) => TEST_FILE.test(f) && !ran.has(f) && ownerOf(f, ctx.config.scope.path_map) === scope && existsSync(join(ctx.root, f)));
   if (missed.length > 0) return { status: 'error', findings: missed.map((f) => ({ path: f, message: 'changed test file was not run by vitest (outside its include patterns?)' })) };
@@ -114,7 +119,8 @@ function verdictOf(ctx: CheckContext, scope: string, runs: readonly GroupRun[]):
 
 /** Test `scopes` together: one vitest run per config for all of them, each result reported by its scope. */
 async function testScopes(ctx: CheckContext, scopes: readonly string[]): Promise<Map<string, CheckResult>> {
-  const dirs = scopes.flatMap((s) => prefixesOf(ctx.config, s).map((p) => join(ctx.root, p)));
+  const owner = new Map(scopes.flatMap((s) => prefixesOf(ctx.config, s).map((p) => [join(ctx.root, p), s] as const)));
+  const dirs = [...owner.keys()];
   const ids = (r: CheckResult) => new Map(scopes.map((s) => [`test:${s}`, r]));
   const tool = findVitest(ctx.root, dirs[0]!);
   if ('missing' in tool) return ids(errorResult(tool.missing));
@@ -124,7 +130,7 @@ async function testScopes(ctx: CheckContext, scopes: readonly string[]): Promise
   for (const [config, groupDirs] of byConfig(ctx.root, dirs)) {
     const cwd = config ? dirname(config) : ctx.root;
     const base = [...projectArgs(ctx.root, config, ctx.config.test.projects ?? scriptProjects(ctx.root)), ...nested.flatMap((p) => ['--exclude', `${relative(cwd, join(ctx.root, p))}/**`])];
-    const run = await runGroup(ctx, tool.argv, { config, cwd, dirs: groupDirs, base }, members, runs.length);
+    const run = await runGroup(ctx, tool.argv, { config, cwd, dirs: groupDirs, owner, base }, members, runs.length);
     if (!('results' in run)) return ids(run);
     runs.push(run);
   }

@@ -105,7 +105,10 @@ async function typecheckScopes(ctx: CheckContext, scopes: readonly string[]): Pr
     }
     for (const d of diags) for (const r of recipients(ctx, plan, members, project, d)) findings.get(r)!.push(findingOf(ctx, project, d).finding);
   }
-  const seen = (list: Finding[]) => list.filter((f, i) => list.findIndex((g) => renderFinding(g) === renderFinding(f)) === i);
+  const seen = (list: Finding[]) => {
+    const keys = new Set<string>();
+    return list.filter((f) => !keys.has(renderFinding(f)) && keys.add(renderFinding(f)));
+  };
   for (const m of members) if (!out.has(m)) out.set(m, verdict(seen(findings.get(m)!)));
   return new Map([...out].map(([s, r]) => [`typecheck:${s}`, r]));
 }

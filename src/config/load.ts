@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { HarnessError } from '../errors.js';
-import { writeAtomic } from '../util/atomic.js';
+import { pruneJson, writeAtomic } from '../util/atomic.js';
 import { harnessDir, harnessPath } from '../util/harness-dir.js';
 import { HARNESS_VERSION } from '../version.js';
 import { configSchema } from './schema.js';
@@ -65,11 +65,7 @@ function store(root: string, path: string, json: string): void {
   try {
     const dir = harnessDir(root, 'cache', 'config');
     writeAtomic(path, json);
-    const byAge = readdirSync(dir)
-      .filter((n) => n.endsWith('.json'))
-      .map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs }))
-      .sort((a, b) => b.t - a.t);
-    for (const { n } of byAge.slice(KEEP_CONFIGS)) rmSync(join(dir, n), { force: true });
+    pruneJson(dir, KEEP_CONFIGS);
   } catch {
     // a read-only tree only loses the shortcut
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/types.js';
 import { workTreeFiles } from '../diff/files.js';
@@ -7,7 +7,7 @@ import { Git } from '../diff/git.js';
 import type { CacheInputs } from '../model.js';
 import { ownerOf } from '../scope/resolve.js';
 import { packageVersion } from '../tools/find.js';
-import { writeAtomic } from '../util/atomic.js';
+import { pruneJson, writeAtomic } from '../util/atomic.js';
 import { matcher } from '../util/glob.js';
 import { HARNESS_PREFIX, harnessPath } from '../util/harness-dir.js';
 
@@ -121,16 +121,9 @@ export class ResultCache {
   store(key: string, id: string): void {
     try {
       writeAtomic(join(this.dir(), `${key}.json`), JSON.stringify({ id, at: new Date().toISOString() }));
-      this.prune();
+      pruneJson(this.dir(), MAX_ENTRIES);
     } catch {
       // a cache that cannot be written only costs time
     }
-  }
-
-  private prune(): void {
-    const names = readdirSync(this.dir()).filter((n) => n.endsWith('.json'));
-    if (names.length <= MAX_ENTRIES) return;
-    const byAge = names.map((n) => ({ n, t: statSync(join(this.dir(), n)).mtimeMs })).sort((a, b) => a.t - b.t);
-    for (const { n } of byAge.slice(0, names.length - MAX_ENTRIES)) rmSync(join(this.dir(), n), { force: true });
   }
 }

@@ -233,13 +233,16 @@ async function storePasses(st: RunState): Promise<void> {
   }
 }
 
-/** The not yet started checks of `next`'s batch, taken out of the queue (a cached one runs alone: it costs nothing). */
+/**
+ * The not yet started checks of `next`'s batch and tier, taken out of the queue (the changed scopes'
+ * own checks never wait for a dependent's in one run; a cached one runs alone: it costs nothing).
+ */
 function batchOf(st: RunState, queue: Check[], next: Check): Check[] {
   if (!next.batch || st.hits.has(next.id)) return [next];
   const members = [next];
   for (let i = queue.length - 1; i >= 0; i--) {
     const c = queue[i]!;
-    if (c.batch?.key === next.batch.key && !st.hits.has(c.id)) members.push(...queue.splice(i, 1));
+    if (c.batch?.key === next.batch.key && (c.tier ?? 1) === (next.tier ?? 1) && !st.hits.has(c.id)) members.push(...queue.splice(i, 1));
   }
   return members.length === 1 ? members : [next, ...members.slice(1).reverse()];
 }

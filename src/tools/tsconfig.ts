@@ -1,4 +1,9 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { pruneJson, writeAtomic } from '../util/atomic.js';
+import { harnessDir, harnessPath } from '../util/harness-dir.js';
+import { HARNESS_VERSION } from '../version.js';
 import type * as TsMorph from 'ts-morph';
 import { loadTs } from './source.js';
 
@@ -59,15 +64,47 @@ function parse(tsconfig: string): Parsed {
 const memo = new Map<string, Project[]>();
 
 /**
+ * The parsed projects of a repository kept on disk (`.harness/cache/tsconfig/`), keyed by every
+ * tsconfig's text and the list of files git knows: an edit inside existing files reuses them, so
+ * TypeScript's API need not even load. A file added or removed, or a tsconfig edited, parses again.
+ */
+function diskKey(root: string, repoFiles: readonly string[]): string {
+  const h = createHash('sha256').update(`${HARNESS_VERSION}\0${root}\0`);
+  for (const f of repoFiles) h.update(`${f}\0`);
+  for (const f of repoFiles.filter(isTsconfig)) h.update(readFileSync(join(root, f)));
+  return h.digest('hex').slice(0, 32);
+}
+
+function fromDisk(path: string): Project[] | null {
+  try {
+    const data = JSON.parse(readFileSync(path, 'utf8')) as (Omit<Project, 'files'> & { files: string[] })[];
+    return data.map((p) => ({ ...p, files: new Set(p.files) }));
+  } catch {
+    return null;
+  }
+}
+
+function toDisk(root: string, path: string, projects: readonly Project[]): void {
+  try {
+    const dir = harnessDir(root, 'cache', 'tsconfig');
+    writeAtomic(path, JSON.stringify(projects.map((p) => ({ ...p, files: [...p.files] }))));
+    pruneJson(dir, 8);
+  } catch {
+    // a cache that cannot be written only costs time
+  }
+}
+
+/**
  * Every tsconfig project of the repository: the git-known files named `tsconfig*.json` and the configs
  * their references name, parsed once per process. A config that others extend and that lists no
  * files of its own (`tsconfig.base.json`) is a base, not a project: compiled alone it would take every
  * file under its directory.
  */
 export function repoProjects(root: string, repoFiles: readonly string[]): Project[] {
-  const key = `${root}\0${repoFiles.filter(isTsconfig).join('\0')}`;
-  const hit = memo.get(key);
-  if (hit) return hit;
+  const key = diskKey(root, repoFiles);
+  const stored = harnessPath(root, 'cache', 'tsconfig', `${key}.json`);
+  const hit = memo.get(key) ?? fromDisk(stored);
+  if (hit) return memo.set(key, hit).get(key)!;
   const parsed = new Map<string, Parsed>();
   const queue = repoFiles.filter(isTsconfig).map((f) => join(root, f));
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
@@ -84,6 +121,7 @@ export function repoProjects(root: string, repoFiles: readonly string[]): Projec
   const extended = new Set([...parsed.values()].flatMap((p) => p.extends));
   const projects = [...parsed.values()].filter((p) => !(extended.has(p.project.tsconfig) && !p.ownInputs)).map((p) => p.project);
   memo.set(key, projects);
+  toDisk(root, stored, projects);
   return projects;
 }
 

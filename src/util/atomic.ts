@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /**
  * Write a file so that readers see the old content or the new, never a torn one: a private temp file
@@ -16,4 +16,12 @@ export function writeAtomic(path: string, data: string | Buffer): void {
     rmSync(tmp, { force: true });
     throw e;
   }
+}
+
+/** Keep only the `keep` newest `.json` files of a cache directory (by modification time). */
+export function pruneJson(dir: string, keep: number): void {
+  const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  if (names.length <= keep) return;
+  const byAge = names.map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs })).sort((a, b) => b.t - a.t);
+  for (const { n } of byAge.slice(keep)) rmSync(join(dir, n), { force: true });
 }
