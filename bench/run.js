@@ -1,11 +1,12 @@
 // `npm run bench`: ratios measured side by side in one run on this machine, medians of BENCH_RUNS
 // (default 3) runs. Not a test: it prints one table and writes bench/RESULTS.md.
-//   BENCH_RUNS=3  BENCH_PACKAGES=40  BENCH_SCOPE_SIZES=100,300,1000  BENCH_ONLY=demo,gen,tools,scope,start,mutate
-import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+//   BENCH_RUNS=3  BENCH_PACKAGES=40  BENCH_SCOPE_SIZES=100,300,1000  BENCH_ONLY=demo,gen,tools,scope,start,shapes,mutate
+//   BENCH_ROOT_PACKAGES=12  BENCH_BARREL_MODULES=150
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { gitInit, materialize } from '../scripts/fixture.js';
-import { skeleton, workspace } from './generate.js';
+import { barrelLibrary, rootConfigMonorepo, skeleton, workspace } from './generate.js';
 import { cleanup, direct, harness, median, medianOf, peakRssMb, ratio, run, seconds, tempDir } from './measure.js';
 import { mutateRows } from './mutate.js';
 
@@ -136,6 +137,40 @@ if (section('start')) {
   row('cold start: harness scope (s)', seconds(scope), '≤ 0.50');
 }
 
+if (section('shapes')) {
+  // Root-only configs: gate's shared runs against each tool run once by hand over the whole repo.
+  const PKGS = Number(process.env.BENCH_ROOT_PACKAGES ?? 12);
+  const rootGate = [];
+  const rootRaw = [];
+  for (let i = 0; i < RUNS; i++) {
+    const dir = tempDir();
+    rootConfigMonorepo(dir, { packages: PKGS });
+    const bin = (p) => join(dir, 'node_modules', p);
+    rootGate.push(harness(['gate', '--cwd', dir]).ms);
+    rootRaw.push(
+      run([process.execPath, bin('eslint/bin/eslint.js'), '.'], dir) +
+        run([process.execPath, bin('@typescript/native-preview/bin/tsgo'), '--noEmit', '-p', 'tsconfig.json'], dir) +
+        run([process.execPath, bin('vitest/vitest.mjs'), 'run'], dir),
+    );
+  }
+  row(`root-config monorepo (${PKGS} packages): gate ÷ raw eslint . + tsgo -p . + vitest run, once each`, ratio(median(rootGate), median(rootRaw)), '≤ 1.0');
+  // A barrel library: the loop's answer on a change that breaks its own module's test, against the full suite.
+  const MODS = Number(process.env.BENCH_BARREL_MODULES ?? 150);
+  const first = [];
+  const suite = [];
+  for (let i = 0; i < RUNS; i++) {
+    const dir = tempDir();
+    barrelLibrary(dir, { modules: MODS });
+    suite.push(run([process.execPath, join(dir, 'node_modules/vitest/vitest.mjs'), 'run'], dir));
+    const src = join(dir, 'src/m042.ts');
+    writeFileSync(src, readFileSync(src, 'utf8').replace('return x * 44;', 'return x * 44 + 1;'));
+    appendFileSync(join(dir, 'test/m042.test.ts'), "\nit('keeps zero', () => {\n  expect(m042Scale(0)).toBe(0);\n});\n");
+    first.push(harness(['loop', '--cwd', dir, '--only', 'test:.']).ms);
+  }
+  row(`barrel library (${MODS} test files): loop to the first failure ÷ the full suite`, ratio(median(first), median(suite)), '≤ 0.10');
+  row('barrel library: loop to the first failure / full suite (s)', `${seconds(median(first))} / ${seconds(median(suite))}`);
+}
+
 if (section('mutate')) for (const r of await mutateRows(demo, Number(process.env.BENCH_MUTATE_RUNS ?? RUNS))) row(...r);
 
 row('peak RSS of the harness process over all runs above (MB)', peakRssMb());
@@ -147,7 +182,7 @@ const header = [
   '# Benchmark results',
   '',
   `Medians of ${RUNS} runs, measured side by side in one run of \`npm run bench\` on ${machine}, ${new Date().toISOString().slice(0, 10)}.`,
-  `Workloads: the demo fixture (6 packages); a generated npm workspace of ${PACKAGES} packages (layered graph, 6 modules and 6 vitest files each, tsgo installed); skeleton repos of ${SCOPE_SIZES.join(' / ')} packages with 10 changed files each (scope rows); the demo's cli package with generated modules (mutate rows). "loop" is the first loop after the edit (no cache); gate runs everything with no cache.`,
+  `Workloads: the demo fixture (6 packages); a generated npm workspace of ${PACKAGES} packages (layered graph, 6 modules and 6 vitest files each, tsgo installed); skeleton repos of ${SCOPE_SIZES.join(' / ')} packages with 10 changed files each (scope rows); a generated monorepo configured only at the root (one eslint config, tsconfig and vitest config; shapes rows) and a generated library of ${process.env.BENCH_BARREL_MODULES ?? 150} modules whose every test imports the barrel; the demo's cli package with generated modules (mutate rows). "loop" is the first loop after the edit (no cache); gate runs everything with no cache.`,
 ].join('\n');
 if (ONLY === null) writeFileSync(new URL('./RESULTS.md', import.meta.url), `${header}\n\n${table}\n`);
 process.stdout.write(`${table}\n`);

@@ -54,12 +54,15 @@ export function rankTests(root: string, tests: readonly string[], changed: reado
   return scores;
 }
 
+/** The size of a first tier for a suite of `n` test files: the larger of 5 and a tenth. */
+export const TIER_CAP = (n: number): number => Math.max(5, Math.ceil(n / 10));
+
 /**
  * Tier 1 of a loop's tests: the test files that exercise the change most directly, at most a few (the
  * larger of 5 and a tenth of the suite) so a failure there is known in seconds; empty when nothing scores.
  */
 export function firstTier(scores: ReadonlyMap<string, number>): string[] {
-  const cap = Math.max(5, Math.ceil(scores.size / 10));
+  const cap = TIER_CAP(scores.size);
   const ranked = [...scores].filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const best = ranked.filter(([, s]) => s >= 20);
   return (best.length > 0 ? best : ranked).slice(0, cap).map(([t]) => t);

@@ -9,7 +9,7 @@ import { nearest, repoPath } from '../tools/find.js';
 import { findVitest, projectArgs, runVitest, VITEST_CONFIGS, vitestFindings, type VitestFile } from '../tools/vitest.js';
 import { declaresThresholds, thresholdArgs, thresholdFindings } from '../tools/vitest-thresholds.js';
 import { errorResult, toolError, type Check, type CheckContext } from './check.js';
-import { firstTier, rankTests } from './test-tiers.js';
+import { firstTier, rankTests, TIER_CAP } from './test-tiers.js';
 
 const TEST_FILE = /\.(?:test|spec)\.[cm]?[jt]sx?$/;
 
@@ -96,6 +96,8 @@ async function tierOne(ctx: CheckContext, g: Group, scopes: ReadonlySet<string>)
   const { isTest } = classifier(ctx.config);
   const inDirs = (f: string) => g.dirs.some((d) => join(ctx.root, f).startsWith(d.replace(/\/?$/, '/')));
   const tests = (await workTreeFiles(ctx.root)).filter((f) => TEST_FILE.test(f) && isTest(f) && inDirs(f) && scopes.has(ownerOf(f, ctx.config.scope.path_map) ?? ''));
+  // A suite no larger than a first tier is one run (and ranking it would load TypeScript's API for nothing).
+  if (tests.length <= TIER_CAP(tests.length)) return [];
   const tier = firstTier(rankTests(ctx.root, tests, ctx.scope.changed_files));
   return tier.length < tests.length ? tier : [];
 }

@@ -24,8 +24,7 @@ async function chooseBase(git: Git, explicit: string | null): Promise<string> {
  * are invisible to the scoped diff (`--relative`) yet may break it (a sibling package it imports): a
  * reason to run everything, or null when nothing changed outside.
  */
-async function changedOutside(git: Git, root: string, mergeBase: string): Promise<FullReason | null> {
-  const prefix = (await git.raw(['rev-parse', '--show-prefix'])).trim();
+async function changedOutside(git: Git, root: string, prefix: string, mergeBase: string): Promise<FullReason | null> {
   if (prefix === '') return null;
   const everywhere = [
     ...Git.splitZ(await git.raw(['diff', '-z', '--name-only', '--no-renames', mergeBase, '--', ':/'])),
@@ -43,8 +42,9 @@ export async function resolveChanges(root: string, baseOption: string | null): P
   const full = (base: string, reason: FullReason, merge_base: string | null = null): Changes => ({ base, merge_base, files: [], full: reason });
   if (!existsSync(root)) return full(baseOption ?? 'main', { kind: 'missing-dir', root });
   const git = new Git(root);
-  const inside = await git.tryRaw(['rev-parse', '--is-inside-work-tree']);
-  if (inside?.trim() !== 'true') return full(baseOption ?? 'main', { kind: 'not-git', root });
+  // One probe for both: inside a work tree, and where in it (the prefix of a subdirectory --cwd).
+  const [inside, prefix = ''] = ((await git.tryRaw(['rev-parse', '--is-inside-work-tree', '--show-prefix'])) ?? '').split('\n').map((l) => l.trim());
+  if (inside !== 'true') return full(baseOption ?? 'main', { kind: 'not-git', root });
   const base = await chooseBase(git, baseOption);
   const [head, baseCommit] = await Promise.all([git.commitOf('HEAD'), git.commitOf(base)]);
   if (!head) return full(base, { kind: 'no-commit' });
@@ -60,7 +60,7 @@ export async function resolveChanges(root: string, baseOption: string | null): P
     const [tracked, untracked, outside] = await Promise.all([
       git.raw(['diff', '-z', '--name-only', '--no-renames', '--relative', mergeBase, '--']),
       git.raw(['ls-files', '-z', '--others', '--exclude-standard']),
-      changedOutside(git, root, mergeBase),
+      changedOutside(git, root, prefix, mergeBase),
     ]);
     const files = [...new Set([...Git.splitZ(tracked), ...Git.splitZ(untracked)])].filter((p) => !p.startsWith(HARNESS_PREFIX)).sort();
     return { base, merge_base: mergeBase, files, full: outside };

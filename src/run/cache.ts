@@ -52,11 +52,13 @@ export class ResultCache {
     private readonly root: string,
     private readonly config: Config,
     private readonly harnessVersion: string,
+    /** List the work tree anew (not the run's listing): the snapshot after the checks ran. */
+    private readonly relist = false,
   ) {}
 
   /** A new snapshot of the same repository. */
   fresh(): ResultCache {
-    return new ResultCache(this.root, this.config, this.harnessVersion);
+    return new ResultCache(this.root, this.config, this.harnessVersion, true);
   }
 
   private dir(): string {
@@ -93,7 +95,7 @@ export class ResultCache {
   /** The key of a check's result, or null when an input cannot be read (then it is not cached: run it). */
   async key(id: string, inputs: CacheInputs, mergeBase: string | null): Promise<string | null> {
     if (inputs.diff && mergeBase === null) return null;
-    this.files ??= workTreeFiles(this.root);
+    this.files ??= workTreeFiles(this.root, { fresh: this.relist });
     const isGlobal = matcher(this.config.scope.global);
     if (inputs.ignored) this.ignored ??= ignoredFiles(this.root);
     // Both awaited together: a rejection of either is handled here, never left unhandled.
