@@ -73,12 +73,14 @@ export interface VitestRun {
 }
 
 /**
- * One `vitest run` of the target's own vitest in CI mode (no snapshot writes, `.only` is an error), and
+ * One `vitest run` of the target's own vitest in CI mode (no snapshot writes, `.only` is an error) and
+ * without its results cache (nothing written into the work tree), and
  * its JSON report when one was asked for (null when vitest wrote none or an unreadable one).
  */
 export async function runVitest(ctx: ToolContext, argv: readonly string[], run: VitestRun): Promise<{ res: ExecResult; report: VitestReport | null }> {
   const reporting = run.report ? ['--reporter=json', `--outputFile.json=${run.report}`] : [];
-  const res = await ctx.exec([...argv, 'run', ...(run.config ? ['--config', run.config] : []), ...reporting, ...run.args], {
+  // --no-cache: vitest's results cache would be written into the user's tree (node_modules/.vite/ beside the config).
+  const res = await ctx.exec([...argv, 'run', '--no-cache', ...(run.config ? ['--config', run.config] : []), ...reporting, ...run.args], {
     cwd: run.cwd,
     env: { ...process.env, CI: 'true' },
     ...(run.timeoutMs ? { timeoutMs: run.timeoutMs } : {}),
