@@ -40,6 +40,8 @@ export interface CheckResult {
   status: Exclude<Status, 'deferred'>;
   /** Unbounded here; bounded in the envelope. */
   findings: Finding[];
+  /** harness itself could not run here (not a verdict on the change): the run answers exit 2 with this. */
+  fatal?: string;
 }
 
 /** A check's outcome as the runner reports it (findings still structured; the envelope renders them). */
@@ -51,6 +53,8 @@ export interface CheckReport {
   log: string | null;
   /** A pass reused from an earlier run with identical inputs (the check did not run now). */
   cached?: boolean;
+  /** harness could not run this check (see CheckResult.fatal). */
+  fatal?: string;
 }
 
 /**

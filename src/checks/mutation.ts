@@ -1,7 +1,7 @@
 import type { Finding } from '../model.js';
 import type { Outcome } from '../mutate/verdicts.js';
 import type { MutateResult } from '../mutate/pipeline.js';
-import { errorResult, verdict, type Check, type CheckContext } from './check.js';
+import { errorResult, note, verdict, type Check, type CheckContext } from './check.js';
 
 /** The shared pipeline run of one `harness mutate` (both mutation checks read it). */
 export type SharedPipeline = (ctx: CheckContext) => Promise<MutateResult>;
@@ -12,18 +12,31 @@ function findingOf(o: Outcome): Finding {
   return { path: m.file, line: m.line, col: m.col, message: `${m.mutator} '${m.original}' → '${m.replacement}' ${o.note} [${m.id}]`, rule: m.mutator, id: m.id };
 }
 
-/** mutation — every selected mutant on executed changed lines must be killed (DESIGN §5). */
+/** What `[[mutate.accept]]` did in this run: accepted mutants (not run) and entries that match no mutant of the change. */
+function acceptNotes(r: MutateResult): Finding[] {
+  const accepted = r.accepted.map(({ mutant: m, reason }) => ({ path: m.file, line: m.line, col: m.col, message: `${m.mutator} '${m.original}' → '${m.replacement}' accepted as equivalent: ${reason} [${m.id}]` }));
+  const stale = r.stale.map((a) => note(`harness.toml: [[mutate.accept]] ${a.id} matches no mutant of the changed lines (stale, or not in this change): ${a.reason}`));
+  const count = accepted.length > 0 ? [note(`${accepted.length} accepted mutant(s), not run ([[mutate.accept]])`)] : [];
+  return [...count, ...accepted, ...stale];
+}
+
+/**
+ * mutation — every selected mutant on executed changed lines must be killed (DESIGN §5). What was
+ * judged before a later stage failed is still reported; accepted mutants are listed, never dropped.
+ */
 export function mutationCheck(pipeline: SharedPipeline): Check {
   return {
     id: 'mutation',
     cost: 5, // starts first, so the shared pipeline's tool output lands in the mutation log
     async run(ctx) {
       const r = await pipeline(ctx);
-      if (r.kind === 'error') return errorResult(r.error);
+      const judged = r.outcomes.filter((o) => o.verdict !== 'killed').map(findingOf);
+      if (r.kind === 'error') return { status: 'error', findings: [note(r.error), ...judged, ...acceptNotes(r)], ...(r.fatal ? { fatal: r.error } : {}) };
       const errors = r.outcomes.filter((o) => o.verdict === 'error').map(findingOf);
-      if (errors.length > 0) return { status: 'error', findings: errors };
-      if (r.outcomes.length === 0) return { status: 'skipped', findings: [{ path: null, message: 'no mutant on the changed lines that tests execute' }] };
-      return verdict(r.outcomes.filter((o) => o.verdict === 'survived').map(findingOf));
+      if (errors.length > 0) return { status: 'error', findings: [...errors, ...acceptNotes(r)] };
+      if (r.outcomes.length === 0) return { status: 'skipped', findings: [note('no mutant on the changed lines that tests execute'), ...acceptNotes(r)] };
+      const survivors = r.outcomes.filter((o) => o.verdict === 'survived').map(findingOf);
+      return survivors.length > 0 ? { status: 'fail', findings: [...survivors, ...acceptNotes(r)] } : { status: 'pass', findings: acceptNotes(r) };
     },
   };
 }

@@ -122,6 +122,9 @@ export async function checkVerb(verb: CheckVerb, opts: VerbOptions, interrupt: A
       : undefined,
     onDone: progress ? (r, i, n) => progress(`[${i}/${n}] ${r.status} ${r.id} (${(r.duration_ms / 1000).toFixed(1)}s)`) : undefined,
   });
+  // A check that could not run at all (mutate's tests fail only in its copy) makes the whole answer "could not run".
+  const fatal = reports.find((r) => r.fatal !== undefined);
+  if (fatal) throw new HarnessError('environment', `${fatal.id}: ${fatal.fatal} (logs: ${fatal.log ?? run.id})`);
   const next = nextActions(verb, commandPrefix(opts), reports, { noChange, only: opts.only !== undefined, ignored: scope.changed_files });
   return checksEnvelope(verb, scope, reports, config.output, { id: run.id, next, started, budget });
 }

@@ -60,6 +60,18 @@ export const configSchema = {
     mutate: section('harness mutate.', {
       require_changed_tests: d('A scope whose runtime code changed needs a test change (`changed_tests`; default true).', { type: 'boolean' }),
       max_mutants: d('At most this many mutants per run (default 12; `--max-mutants` wins).', { type: 'integer', minimum: 1, maximum: 1000 }),
+      accept: d('`[[mutate.accept]]`: an equivalent mutant (no test can kill it), accepted with a reason; listed in every envelope.', {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id', 'reason'],
+          properties: {
+            id: d('The mutant id, as printed for a survivor (`m-` and 10 hex digits).', { type: 'string', pattern: '^m-[0-9a-f]{10}$' }),
+            reason: d('Why it is equivalent: required, shown with it.', { type: 'string', minLength: 1 }),
+          },
+        },
+      }),
     }),
     suppressions: section('The suppressions guard.', { patterns: d('Extra regular expressions that count as suppressions on added lines.', stringList) }),
     lint: section('The lint check.', {

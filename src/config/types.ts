@@ -43,7 +43,7 @@ export interface Config {
   typecheck: { tsconfigs: string[] | null };
   boundaries: { rules: BoundaryRule[] };
   limits: { max_file_lines: number };
-  mutate: { require_changed_tests: boolean; max_mutants: number };
+  mutate: { require_changed_tests: boolean; max_mutants: number; accept: { id: string; reason: string }[] };
   suppressions: { patterns: RegExp[] };
   loop: { budget_seconds: number };
   gate: { check_timeout_seconds: number };

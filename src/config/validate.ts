@@ -123,6 +123,7 @@ function settingsOf(raw: Raw): Pick<Config, 'limits' | 'mutate' | 'loop' | 'gate
     mutate: {
       require_changed_tests: ((raw.mutate as Raw | undefined)?.require_changed_tests ?? true) as boolean,
       max_mutants: ((raw.mutate as Raw | undefined)?.max_mutants ?? 12) as number,
+      accept: (((raw.mutate as Raw | undefined)?.accept ?? []) as { id: string; reason: string }[]).map((a) => ({ id: a.id, reason: a.reason })),
     },
     loop: { budget_seconds: section('loop').budget_seconds ?? DEFAULTS.budget_seconds },
     gate: { check_timeout_seconds: section('gate').check_timeout_seconds ?? DEFAULTS.check_timeout_seconds },

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { HARNESS_PREFIX } from '../util/harness-dir.js';
 import { Git } from './git.js';
@@ -22,4 +22,25 @@ export function workTreeFiles(root: string, opts: { fresh?: boolean } = {}): Pro
   listed.set(root, files);
   files.catch(() => listed.delete(root));
   return files;
+}
+
+/** Git-ignored files (not node_modules/ or .harness/), walking the directories git reports collapsed. */
+export async function ignoredFiles(root: string): Promise<string[]> {
+  const skip = (rel: string) => rel.startsWith(HARNESS_PREFIX) || rel.split('/').includes('node_modules');
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+      const child = `${rel}${e.name}`;
+      if (skip(`${child}/`)) continue;
+      if (e.isDirectory()) walk(`${child}/`);
+      else out.push(child);
+    }
+  };
+  const reported = Git.splitZ(await new Git(root).raw(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory']));
+  for (const rel of reported) {
+    if (skip(rel)) continue;
+    if (rel.endsWith('/')) walk(rel);
+    else out.push(rel);
+  }
+  return out.sort();
 }

@@ -1,7 +1,18 @@
 import { join, relative } from 'node:path';
 import type { ToolContext } from '../model.js';
 import { lineHits, readCoverage } from '../tools/istanbul.js';
-import { findVitest, runVitest } from '../tools/vitest.js';
+import { findVitest, runVitest, type VitestReport } from '../tools/vitest.js';
+
+/** Changed files under one vitest config, and how to run that config's tests for them. */
+export interface CoverageGroup {
+  cwd: string;
+  config: string | null;
+  files: Map<string, number[]>;
+  /** Directories (in the sandbox) of the changed files' scopes; empty: the whole config. */
+  targets: string[];
+  /** `--project` and exclusion arguments, as loop's test uses them. */
+  extra: string[];
+}
 
 export interface LineCoverage {
   /** Changed lines some test executes, per repo-relative file. */
@@ -12,28 +23,44 @@ export interface LineCoverage {
   unknown: string[];
 }
 
+/** The tests failed in the sandbox before any mutation: why, in one line. */
+export interface BaselineFailure {
+  baseline: string;
+}
+
+/** The first line a failing vitest run gives as its reason. */
+function firstError(report: VitestReport | null, tail: string): string {
+  const failure = report?.testResults.flatMap((f) => [f.message ?? '', ...f.assertionResults.flatMap((a) => a.failureMessages ?? [])]).find((m) => m.trim() !== '');
+  const line = (failure ?? tail.split('\n').find((l) => /\b(Error|FAIL|failed)\b/.test(l)) ?? tail.trim().split('\n').at(-1) ?? '').replace(/\x1b\[[0-9;]*m/g, '');
+  return line.trim().split('\n')[0]!.slice(0, 300);
+}
+
 /**
  * Which changed lines the tests execute: one vitest run with V8 coverage (`@vitest/coverage-v8`) in the
- * sandbox, per vitest config. Chosen over Stryker's perTest coverage because it answers for every
- * changed statement, not only for the mutants selected to run.
+ * sandbox, per vitest config, limited as loop's test is (the changed scopes' directories, the projects
+ * the repo's test command runs). Chosen over Stryker's perTest coverage because it answers for every
+ * changed statement, not only for the mutants selected to run. The verdict is the tests' (the JSON
+ * report), never the repo's coverage thresholds: gate enforces those.
  */
-export async function lineCoverage(
-  ctx: ToolContext,
-  box: string,
-  group: { cwd: string; config: string | null; files: Map<string, number[]> },
-  n: number,
-): Promise<LineCoverage | { error: string }> {
+export async function lineCoverage(ctx: ToolContext, box: string, group: CoverageGroup, n: number): Promise<LineCoverage | BaselineFailure | { error: string }> {
   const tool = findVitest(box, group.cwd);
   if ('missing' in tool) return { error: tool.missing };
   const reports = join(ctx.runDir, `coverage-${n}`);
   const include = [...group.files.keys()].flatMap((f) => ['--coverage.include', relative(group.cwd, join(box, f))]);
   const coverage = ['--coverage.enabled', '--coverage.provider=v8', '--coverage.reporter=json', `--coverage.reportsDirectory=${reports}`];
-  const { res } = await runVitest(ctx, tool.argv, { cwd: group.cwd, config: group.config, args: [...coverage, ...include, '--reporter=default'] });
+  const { res, report } = await runVitest(ctx, tool.argv, {
+    cwd: group.cwd,
+    config: group.config,
+    report: join(ctx.runDir, `coverage-${n}.vitest.json`),
+    args: [...coverage, ...include, '--reporter=default', '--passWithNoTests', ...group.extra, ...group.targets],
+  });
   if (res.aborted) return { error: 'the coverage run was interrupted' };
   if (/Cannot find (package|dependency) '@vitest\/coverage-v8'|MISSING DEPENDENCY/i.test(res.tail)) {
     return { error: '@vitest/coverage-v8 is not installed: harness mutate needs it to find changed lines no test executes (npm i -D @vitest/coverage-v8)' };
   }
-  if (res.code !== 0) return { error: `the tests fail before any mutation (vitest exit ${res.code}): run harness loop first` };
+  if (!report) return { baseline: firstError(null, res.tail) || `vitest wrote no readable report (exit ${res.code})` };
+  if (report.numFailedTests > 0 || report.testResults.some((t) => t.status === 'failed')) return { baseline: firstError(report, res.tail) };
+  if (report.numPassedTests === 0) return { error: 'the coverage run executed no test of the changed scopes: nothing can be said of their lines' };
   const data = readCoverage(join(reports, 'coverage-final.json'));
   if (!data) return { error: 'vitest wrote no coverage report' };
   const executed = new Map<string, number[]>();

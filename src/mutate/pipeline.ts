@@ -1,16 +1,19 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { Config } from '../config/types.js';
 import type { FileDiff } from '../diff/lines.js';
 import type { Finding, Scope, ToolContext } from '../model.js';
 import { classifier } from '../scope/classify.js';
 import { noDiffReason } from '../scope/reasons.js';
+import { scriptProjects } from '../config/workspace.js';
+import { ownerOf, prefixesOf } from '../scope/resolve.js';
 import { findPackage, nearest, packageVersion } from '../tools/find.js';
-import { VITEST_CONFIGS } from '../tools/vitest.js';
+import { findVitest, projectArgs, runVitest, VITEST_CONFIGS } from '../tools/vitest.js';
+import { boundedMs } from '../util/time.js';
 import { lineCoverage } from './coverage.js';
 import { enumerate, select, type Candidate } from './mutants.js';
 import { judge, type Group, type Outcome } from './verdicts.js';
-import { createSandbox, removeSandbox } from './sandbox.js';
+import { createSandbox, removeSandbox, type Sandbox } from './sandbox.js';
 
 /** What the mutation stages read: a tool context plus the run's config, scope and diff. */
 export interface MutateContext extends ToolContext {
@@ -26,10 +29,21 @@ export interface MutateOptions {
   progress: ((text: string) => void) | null;
 }
 
-/** The pipeline's answer: what it found, or why it stopped (with what it knew by then). */
+/**
+ * The pipeline's answer: what it found, or why it stopped, with what it knew by then (the untested lines
+ * and the mutants already judged are reported whatever stopped it). `fatal`: harness could not run here
+ * (the tests fail only in its copy): exit 2, not a verdict.
+ */
 export type MutateResult =
-  | { kind: 'done'; untested: Finding[]; outcomes: Outcome[] }
-  | { kind: 'error'; error: string; untested: Finding[] | null };
+  | ({ kind: 'done'; untested: Finding[] } & Judged)
+  | ({ kind: 'error'; error: string; untested: Finding[] | null; fatal?: boolean } & Judged);
+
+/** The mutants judged, and those `[[mutate.accept]]` covers: accepted ones (not run) and stale entries. */
+export interface Judged {
+  outcomes: Outcome[];
+  accepted: { mutant: Candidate; reason: string }[];
+  stale: { id: string; reason: string }[];
+}
 
 /** Supported vitest majors: Stryker 9.6.1 with vitest 5 silently reports every mutant Survived. */
 const SUPPORTED_VITEST = [2, 3, 4];
@@ -64,25 +78,31 @@ async function changedLines(ctx: MutateContext): Promise<Map<string, number[]> |
   return problem ? { error: problem } : changed;
 }
 
-/** Stage 2: one group per vitest config (Stryker and coverage run where that config lives). */
-function groupsOf(box: string, changed: Map<string, number[]>): Group[] {
-  const groups = new Map<string, Group>();
+/** Stage 2: one group per vitest config, limited as loop's test is: the changed scopes' directories and the projects the repo runs. */
+function groupsOf(ctx: MutateContext, box: string, changed: Map<string, number[]>): Group[] {
+  const groups = new Map<string, Group & { whole: boolean }>();
   for (const [file, lines] of changed) {
     const config = nearest(box, dirname(join(box, file)), VITEST_CONFIGS);
     const key = config ?? '';
-    const g = groups.get(key) ?? groups.set(key, { cwd: config ? dirname(config) : box, config, files: new Map() }).get(key)!;
+    const extra = projectArgs(box, config, ctx.config.test.projects ?? scriptProjects(ctx.root));
+    const g = groups.get(key) ?? groups.set(key, { cwd: config ? dirname(config) : box, config, files: new Map(), targets: [], extra, whole: false }).get(key)!;
     g.files.set(file, lines);
+    const owner = ownerOf(file, ctx.config.scope.path_map);
+    // An unmapped changed file: every test of its config (no directory filter).
+    if (owner === null) g.whole = true;
+    else g.targets.push(...prefixesOf(ctx.config, owner).map((p) => join(box, p, '/')));
   }
-  return [...groups.values()];
+  return [...groups.values()].map(({ whole, ...g }) => ({ ...g, targets: whole ? [] : [...new Set(g.targets)] }));
 }
 
 /** Stage 3: which changed lines the tests execute, and how long the tests took (for re-check limits). */
-async function coverageOf(ctx: MutateContext, box: string, groups: readonly Group[]) {
+async function coverageOf(ctx: MutateContext, box: Sandbox, groups: readonly Group[]) {
   const untested: Finding[] = [];
   const executed = new Map<string, number[]>();
   const started = performance.now();
   for (const [n, g] of groups.entries()) {
-    const cov = await lineCoverage(ctx, box, g, n);
+    const cov = await lineCoverage(ctx, box.box, g, n);
+    if ('baseline' in cov) return baselineFailure(ctx, box, g, cov.baseline);
     if ('error' in cov) return { error: cov.error };
     if (cov.unknown.length > 0) return { error: `no coverage data for ${cov.unknown.join(', ')}: its lines cannot be judged` };
     untested.push(...cov.untested.map((u) => ({ path: u.file, line: u.line, col: 1, message: 'changed line executed by no test' })));
@@ -91,47 +111,89 @@ async function coverageOf(ctx: MutateContext, box: string, groups: readonly Grou
   return { untested, executed, ms: performance.now() - started };
 }
 
+/** Do the group's tests pass in the user's tree (as loop runs them)? Then harness's copy is what fails. */
+async function passesInTree(ctx: MutateContext, box: Sandbox, g: Group): Promise<boolean> {
+  const tool = findVitest(ctx.root, ctx.root);
+  if ('missing' in tool) return false;
+  const inTree = (p: string) => join(ctx.root, relative(box.box, p));
+  const report = join(ctx.runDir, 'baseline-in-tree.vitest.json');
+  const { report: r } = await runVitest(ctx, tool.argv, { cwd: inTree(g.cwd), config: g.config && inTree(g.config), report, args: ['--passWithNoTests', ...g.extra, ...g.targets.map(inTree)] });
+  return r !== null && r.numFailedTests === 0 && r.numPassedTests > 0 && !r.testResults.some((t) => t.status === 'failed');
+}
+
+/** The tests failed in the copy before any mutation: harness could not run (they pass in the tree), or they fail. */
+async function baselineFailure(ctx: MutateContext, box: Sandbox, g: Group, line: string): Promise<{ error: string; fatal: boolean }> {
+  const copied = `the copy holds the ${box.copied.known} files git knows and ${box.copied.ignored} git-ignored ones outside node_modules, node_modules linked`;
+  return (await passesInTree(ctx, box, g))
+    ? { error: `the tests pass in the work tree but fail in harness's copy (${copied}): ${line}`, fatal: true }
+    : { error: `the tests fail before any mutation: ${line} — fix them first (harness loop runs them)`, fatal: false };
+}
+
 /** Stage 4: the mutants to run — `--mutant` ids exactly, else a breadth-first selection. */
-async function chooseMutants(box: string, changed: Map<string, number[]>, cov: { untested: Finding[]; executed: Map<string, number[]> }, opts: MutateOptions) {
+async function chooseMutants(ctx: MutateContext, box: string, changed: Map<string, number[]>, cov: { untested: Finding[]; executed: Map<string, number[]> }, opts: MutateOptions) {
   // Enumerate over all changed lines (a mutant may span a closing `}` that is not executable), then
   // drop mutants that start on an untested line: those lines already fail on their own.
   const untestedAt = new Set(cov.untested.map((u) => `${u.path}:${u.line}`));
-  const candidates = (await enumerate(box, changed)).filter((c) => cov.executed.has(c.file) && !untestedAt.has(`${c.file}:${c.line}`));
-  if (!opts.only) return { chosen: select(candidates, opts.maxMutants) };
-  const chosen = candidates.filter((c) => opts.only!.includes(c.id));
+  const all = await enumerate(box, changed);
+  const candidates = all.filter((c) => cov.executed.has(c.file) && !untestedAt.has(`${c.file}:${c.line}`));
+  // An accepted (equivalent) mutant is never run, always listed; an accept matching no mutant of the change is stale.
+  const accepts = new Map(ctx.config.mutate.accept.map((a) => [a.id, a.reason]));
+  const accepted = all.filter((c) => accepts.has(c.id)).map((mutant) => ({ mutant, reason: accepts.get(mutant.id)! }));
+  const stale = ctx.config.mutate.accept.filter((a) => !all.some((c) => c.id === a.id));
+  const open = candidates.filter((c) => !accepts.has(c.id));
+  if (!opts.only) return { chosen: select(open, opts.maxMutants), accepted, stale };
+  const chosen = open.filter((c) => opts.only!.includes(c.id));
   const missing = opts.only.filter((id) => !chosen.some((c) => c.id === id));
-  if (missing.length > 0) return { error: `no such mutant on the changed lines: ${missing.join(', ')} (the code changed since?)` };
-  return { chosen };
+  if (missing.length > 0) return { error: `no such mutant on the changed lines: ${missing.join(', ')} (the code changed since, or it is accepted?)`, accepted, stale };
+  return { chosen, accepted, stale };
+}
+
+/** What the stages know so far: reported whatever stops them. */
+interface Known extends Judged {
+  untested: Finding[] | null;
+}
+
+/** Stages 3–5 in the sandbox: coverage, the chosen mutants, Stryker and the re-check per group. */
+async function inSandbox(ctx: MutateContext, opts: MutateOptions, box: Sandbox, changed: Map<string, number[]>, known: Known): Promise<MutateResult> {
+  const groups = groupsOf(ctx, box.box, changed);
+  const cov = await coverageOf(ctx, box, groups);
+  if ('error' in cov) return { kind: 'error', error: cov.error!, ...known, untested: null, ...('fatal' in cov && cov.fatal ? { fatal: true } : {}) };
+  known.untested = cov.untested;
+  const { chosen, error, accepted, stale } = await chooseMutants(ctx, box.box, changed, cov, opts);
+  known.accepted = accepted;
+  known.stale = stale;
+  if (error !== undefined || !chosen) return { kind: 'error', error: error ?? 'no mutants chosen', ...known };
+  // A re-check that runs this much longer than all the tests did is a reproduced timeout (whole ms, at most an hour).
+  const recheckLimit = boundedMs(Math.max(15_000, 3 * cov.ms), 3_600_000);
+  for (const [i, g] of groups.entries()) {
+    const mine = chosen.filter((c: Candidate) => g.files.has(c.file));
+    if (mine.length === 0) continue;
+    const judged = await judge(ctx, box.box, g, mine, { n: groups.length + i, recheckLimit, progress: opts.progress });
+    if ('error' in judged) return { kind: 'error', error: judged.error, ...known };
+    known.outcomes.push(...judged.outcomes);
+  }
+  writeFileSync(join(ctx.runDir, 'mutants.json'), JSON.stringify(known.outcomes, null, 2));
+  return { kind: 'done', ...known, untested: cov.untested };
 }
 
 /**
  * `harness mutate` (DESIGN §5), in stages: changed lines → sandbox → coverage → mutants → Stryker →
- * plain-vitest re-check. Everything runs in the sandbox; the user's work tree is never written.
+ * plain-vitest re-check. Everything runs in the sandbox; the user's work tree is never written. An
+ * internal error in a later stage keeps what the earlier ones found.
  */
 export async function mutatePipeline(ctx: MutateContext, opts: MutateOptions): Promise<MutateResult> {
   const changed = await changedLines(ctx);
-  if ('error' in changed) return { kind: 'error', error: changed.error as string, untested: null };
-  if (changed.size === 0) return { kind: 'done', untested: [], outcomes: [] };
-  const box = await createSandbox(ctx.root, basename(ctx.runDir));
+  const nothing: Judged = { outcomes: [], accepted: [], stale: [] };
+  if ('error' in changed) return { kind: 'error', error: changed.error as string, untested: null, ...nothing };
+  if (changed.size === 0) return { kind: 'done', untested: [], ...nothing };
+  const known: Known = { untested: null, ...nothing };
+  let box: Sandbox | null = null;
   try {
-    const groups = groupsOf(box, changed);
-    const cov = await coverageOf(ctx, box, groups);
-    if ('error' in cov) return { kind: 'error', error: cov.error!, untested: null };
-    const { chosen, error } = await chooseMutants(box, changed, cov, opts);
-    if (error !== undefined) return { kind: 'error', error, untested: cov.untested };
-    // A re-check that runs this much longer than all the tests did is a reproduced timeout.
-    const recheckLimit = Math.max(15_000, 3 * cov.ms);
-    const outcomes: Outcome[] = [];
-    for (const [i, g] of groups.entries()) {
-      const mine = chosen.filter((c: Candidate) => g.files.has(c.file));
-      if (mine.length === 0) continue;
-      const judged = await judge(ctx, box, g, mine, { n: groups.length + i, recheckLimit, progress: opts.progress });
-      if ('error' in judged) return { kind: 'error', error: judged.error, untested: cov.untested };
-      outcomes.push(...judged.outcomes);
-    }
-    writeFileSync(join(ctx.runDir, 'mutants.json'), JSON.stringify(outcomes, null, 2));
-    return { kind: 'done', untested: cov.untested, outcomes };
+    box = await createSandbox(ctx.root, basename(ctx.runDir));
+    return await inSandbox(ctx, opts, box, changed, known);
+  } catch (e) {
+    return { kind: 'error', error: `harness error in mutate: ${(e as Error).message}`, ...known };
   } finally {
-    removeSandbox(box);
+    if (box) removeSandbox(box.box);
   }
 }

@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { workTreeFiles } from '../diff/files.js';
+import { ignoredFiles, workTreeFiles } from '../diff/files.js';
 import { harnessPath } from '../util/harness-dir.js';
 
 function pidAlive(pid: number): boolean {
@@ -55,30 +55,44 @@ function mirrorModules(root: string, box: string, from: string, to: string): voi
   }
 }
 
+/** A sandbox: where it is, and what went into it (said when the tests fail only there). */
+export interface Sandbox {
+  box: string;
+  /** Files git knows (tracked, untracked not ignored) and git-ignored files outside node_modules. */
+  copied: { known: number; ignored: number };
+}
+
+/** Copy one file (or the link it is) into the sandbox. */
+function place(root: string, box: string, file: string): void {
+  const src = join(root, file);
+  mkdirSync(dirname(join(box, file)), { recursive: true });
+  if (lstatSync(src).isSymbolicLink()) symlinkSync(readlinkSync(src), join(box, file));
+  else copyFileSync(src, join(box, file));
+}
+
 /**
- * An isolated copy of the work tree (tracked and untracked files, not ignored ones) under the ignored
- * `.harness/tmp/`, with every `node_modules` of the original mirrored in. Stryker, coverage runs and
- * survivor re-checks write only here: the user's files are never touched. Removed again if it cannot
- * be completed.
+ * An isolated copy of the work tree under the ignored `.harness/tmp/`: the files git knows, and the
+ * git-ignored ones outside node_modules too (a config package built at install time, generated code:
+ * what the tests need), with every `node_modules` of the original mirrored in. Stryker, coverage runs
+ * and survivor re-checks write only here: the user's files are never touched. Removed again if it
+ * cannot be completed.
  */
-export async function createSandbox(root: string, runId: string): Promise<string> {
+export async function createSandbox(root: string, runId: string): Promise<Sandbox> {
   removeStaleSandboxes(root);
   const box = harnessPath(root, 'tmp', `mutate-${process.pid}-${runId}`);
   try {
     mkdirSync(box, { recursive: true });
+    const [known, ignored] = await Promise.all([workTreeFiles(root), ignoredFiles(root)]);
     const dirs = new Set<string>(['']);
-    for (const file of await workTreeFiles(root)) {
-      const src = join(root, file);
-      mkdirSync(dirname(join(box, file)), { recursive: true });
-      if (lstatSync(src).isSymbolicLink()) symlinkSync(readlinkSync(src), join(box, file));
-      else copyFileSync(src, join(box, file));
+    for (const file of [...known, ...ignored]) {
+      place(root, box, file);
       for (let d = dirname(file); d !== '.' && !dirs.has(d); d = dirname(d)) dirs.add(d);
     }
     for (const d of dirs) {
       const modules = join(root, d, 'node_modules');
       if (existsSync(modules) && !existsSync(join(box, d, 'node_modules'))) mirrorModules(root, box, modules, join(box, d, 'node_modules'));
     }
-    return box;
+    return { box, copied: { known: known.length, ignored: ignored.length } };
   } catch (e) {
     removeSandbox(box);
     throw e;

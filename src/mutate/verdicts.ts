@@ -1,14 +1,11 @@
 import type { ToolContext } from '../model.js';
+import type { CoverageGroup } from './coverage.js';
 import { runStryker, type StrykerResult } from '../tools/stryker.js';
 import { resultId, type Candidate } from './mutants.js';
 import { recheck } from './recheck.js';
 
-/** Changed files under one vitest config, with their changed lines. */
-export interface Group {
-  cwd: string;
-  config: string | null;
-  files: Map<string, number[]>;
-}
+/** Changed files under one vitest config, with their changed lines, and how its tests are run. */
+export type Group = CoverageGroup;
 
 export interface Outcome {
   mutant: Candidate;

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/types.js';
-import { workTreeFiles } from '../diff/files.js';
-import { Git } from '../diff/git.js';
+import { ignoredFiles, workTreeFiles } from '../diff/files.js';
 import type { CacheInputs } from '../model.js';
 import { ownerOf } from '../scope/resolve.js';
 import { packageVersion } from '../tools/find.js';
@@ -12,27 +11,6 @@ import { matcher } from '../util/glob.js';
 import { HARNESS_PREFIX, harnessPath } from '../util/harness-dir.js';
 
 const MAX_ENTRIES = 2000;
-
-/** Git-ignored files (not node_modules/ or .harness/), walking the directories git reports collapsed. */
-async function ignoredFiles(root: string): Promise<string[]> {
-  const skip = (rel: string) => rel.startsWith(HARNESS_PREFIX) || rel.split('/').includes('node_modules');
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
-      const child = `${rel}${e.name}`;
-      if (skip(`${child}/`)) continue;
-      if (e.isDirectory()) walk(`${child}/`);
-      else out.push(child);
-    }
-  };
-  const listed = Git.splitZ(await new Git(root).raw(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory']));
-  for (const rel of listed) {
-    if (skip(rel)) continue;
-    if (rel.endsWith('/')) walk(rel);
-    else out.push(rel);
-  }
-  return out.sort();
-}
 
 /**
  * Results of passing checks, keyed by a hash of everything they read: their scopes' files (and their

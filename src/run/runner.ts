@@ -7,6 +7,7 @@ import type { Config } from '../config/types.js';
 import { diffLines } from '../diff/lines.js';
 import { renderFinding, type BudgetPlan, type CheckReport, type CheckResult, type CheckVerb, type Scope } from '../model.js';
 import { harnessDir } from '../util/harness-dir.js';
+import { boundedMs } from '../util/time.js';
 import { attributeToOwners } from './attribute.js';
 import type { ResultCache } from './cache.js';
 import { Durations, planBudget } from './durations.js';
@@ -97,7 +98,7 @@ function contextFor(st: RunState, controller: AbortController, stem: string, log
     signal: controller.signal,
     exec: (argv, o) => {
       log.write(`$ ${JSON.stringify(argv)} (cwd ${o?.cwd ?? opts.root})\n`);
-      const signal = o?.timeoutMs ? AbortSignal.any([controller.signal, AbortSignal.timeout(o.timeoutMs)]) : controller.signal;
+      const signal = o?.timeoutMs ? AbortSignal.any([controller.signal, AbortSignal.timeout(boundedMs(o.timeoutMs))]) : controller.signal;
       return exec(argv, { cwd: o?.cwd ?? opts.root, env: { ...(o?.env ?? process.env), NO_COLOR: '1' }, log, signal, onStdout: o?.onStdout });
     },
   };
@@ -106,7 +107,7 @@ function contextFor(st: RunState, controller: AbortController, stem: string, log
 /** A check's result as reported: an aborted check is a timeout (gate), deferred (budget) or interrupted. */
 function reportOf(st: RunState, check: Check, result: CheckResult, aborted: { aborted: boolean; timedOut: boolean }, seconds: string): CheckReport {
   const cached = st.hits.has(check.id);
-  const report: CheckReport = { id: check.id, status: result.status, duration_ms: 0, findings: result.findings, log: null, ...(cached ? { cached: true } : {}) };
+  const report: CheckReport = { id: check.id, status: result.status, duration_ms: 0, findings: result.findings, log: null, ...(cached ? { cached: true } : {}), ...(result.fatal ? { fatal: result.fatal } : {}) };
   const note = (message: string) => [{ path: null, message }];
   if (!aborted.aborted) return report;
   if (aborted.timedOut) return { ...report, status: 'fail', findings: note(`timed out after ${seconds}s (per-check limit of ${st.opts.checkTimeoutMs! / 1000}s)`) };
