@@ -1,0 +1,105 @@
+// harness mutate on the shapes real repositories have: a suite slower than 5 s, a vitest config that
+// imports a git-ignored built file, tests that pass only in the user's tree, a root config whose second
+// project always fails, and an equivalent mutant accepted in harness.toml. Real Stryker, real vitest.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { append, check, commitAll, git, harness, workspace, write } from './helpers.js';
+
+const SCALE = "\nexport function scale(x: number): number {\n  if (x > 10) return x * 2;\n  return x + 1;\n}\n";
+const WEAK = "\nimport { scale } from '../src/index';\n\nit('scales', () => {\n  expect(scale(20)).toBeDefined();\n  expect(scale(1)).toBeDefined();\n});\n";
+const STRONG = "\nimport { scale } from '../src/index';\n\nit('scales', () => {\n  expect(scale(20)).toBe(40);\n  expect(scale(11)).toBe(22);\n  expect(scale(10)).toBe(11);\n  expect(scale(1)).toBe(2);\n});\n";
+
+/** A digest of every file under dir (outside .git and .harness), node_modules left out. */
+function digest(dir: string): string {
+  const h = createHash('sha256');
+  const walk = (rel: string) => {
+    for (const e of readdirSync(join(dir, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (['.git', '.harness', 'node_modules'].includes(e.name)) continue;
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(p);
+      else h.update(`${p}\0`).update(readFileSync(join(dir, p)));
+    }
+  };
+  walk('');
+  return h.digest('hex');
+}
+
+describe('harness mutate on real shapes', { timeout: 300_000 }, () => {
+  it('a suite with a test slower than 5 s and a weak test → survivors listed with path:line:col, exit 1, no harness error', () => {
+    const dir = workspace('single');
+    append(dir, 'src/index.ts', SCALE);
+    append(dir, 'test/index.test.ts', WEAK);
+    write(dir, 'test/slow.test.ts', "import { expect, it } from 'vitest';\n\nit('takes its time', async () => {\n  await new Promise((r) => setTimeout(r, 5500));\n  expect(1).toBe(1);\n}, 20_000);\n");
+    const run = harness(['mutate', '--cwd', dir, '--max-mutants', '3']);
+    expect(run.stdout).not.toMatch(/harness error/);
+    expect(run.code).toBe(1);
+    const c = check(run, 'mutation');
+    expect(c.status).toBe('fail');
+    expect(c.details.every((d) => /^src\/index\.ts:\d+:\d+ \S+ '.*' → '.*' survived \(covered by \d+ tests\) \[m-[0-9a-f]{10}\]$/.test(d))).toBe(true);
+    expect(check(run, 'untested_lines').status).toBe('pass');
+  });
+
+  for (const strength of ['strong', 'weak'] as const) {
+    it(`a vitest config importing a git-ignored built file (a config package built at install time), ${strength} tests → ${strength === 'strong' ? 'every mutant killed' : 'survivors'}; the tree is byte-identical`, () => {
+      const dir = workspace('single');
+      append(dir, '.gitignore', '\nbuilt/\n');
+      commitAll(dir, 'ignore built/');
+      mkdirSync(join(dir, 'built'));
+      write(dir, 'built/test-config.js', "export const testTimeout = 10_000;\n");
+      write(dir, 'vitest.config.ts', "import { defineConfig } from 'vitest/config';\nimport { testTimeout } from './built/test-config.js';\n\nexport default defineConfig({ test: { include: ['test/**/*.test.ts'], testTimeout } });\n");
+      commitAll(dir, 'config from built/');
+      append(dir, 'src/index.ts', SCALE);
+      append(dir, 'test/index.test.ts', strength === 'strong' ? STRONG : WEAK);
+      const before = digest(dir);
+      const run = harness(['mutate', '--cwd', dir, '--max-mutants', '4']);
+      expect(check(run, 'mutation').status).toBe(strength === 'strong' ? 'pass' : 'fail');
+      expect(run.code).toBe(strength === 'strong' ? 0 : 1);
+      expect(digest(dir)).toBe(before);
+      expect(git(dir, 'status', '--porcelain', '--ignored').split('\n').filter((l) => l.startsWith('!!')).sort()).toEqual(['!! .harness/', '!! built/', '!! node_modules/']);
+    });
+  }
+
+  it('tests that pass in the work tree but fail in harness’s copy → exit 2: harness could not run, with the first error line and what the copy holds', () => {
+    const dir = workspace('single');
+    append(dir, 'src/index.ts', SCALE);
+    append(dir, 'test/index.test.ts', STRONG);
+    // A file the copy cannot have: the test insists on running from the real checkout.
+    write(dir, 'test/where.test.ts', "import { expect, it } from 'vitest';\n\nit('runs in the checkout', () => {\n  expect(import.meta.url.includes('/.harness/')).toBe(false);\n});\n");
+    const run = harness(['mutate', '--cwd', dir]);
+    expect(run.code).toBe(2);
+    expect(run.env.result.error).toMatchObject({ code: 'environment' });
+    expect(run.env.result.error!.message).toMatch(/^mutation: the tests pass in the work tree but fail in harness's copy \(the copy holds the \d+ files git knows and \d+ git-ignored ones outside node_modules, node_modules linked\): .*expected true to be false/);
+  });
+
+  it('a root vitest config whose second project always fails (e2e needs a build) → mutate of a scope in the unit project gives its verdict', () => {
+    const dir = workspace('mono');
+    expect(harness(['init', '--cwd', dir]).code).toBe(0);
+    commitAll(dir, 'harness init');
+    append(dir, 'packages/shared/src/index.ts', SCALE);
+    write(dir, 'packages/shared/test/scale.test.ts', `import { expect, it } from 'vitest';${STRONG.replace("'../src/index'", "'../src/index'")}`);
+    const run = harness(['mutate', '--cwd', dir, '--max-mutants', '3']);
+    expect({ code: run.code, mutation: check(run, 'mutation').status, untested: check(run, 'untested_lines').status }).toEqual({ code: 0, mutation: 'pass', untested: 'pass' });
+  });
+
+  it('an equivalent mutant accepted in [[mutate.accept]] → mutate green, the accept listed and counted; the mutated line removed → the accept reported stale; no reason → a config error naming the key', () => {
+    const dir = workspace('single');
+    append(dir, 'src/index.ts', "\nexport function codes(text: string): string[] {\n  return text.match(/([A-Za-z]{1}[0-9]{1})/g) ?? [];\n}\n");
+    append(dir, 'test/index.test.ts', "\nimport { codes } from '../src/index';\n\nit('finds codes', () => {\n  expect(codes('a1 b22 -3 Z9')).toEqual(['a1', 'b2', 'Z9']);\n  expect(codes('none')).toEqual([]);\n});\n");
+    const first = harness(['mutate', '--cwd', dir]);
+    const survivors = check(first, 'mutation').details.filter((d) => d.includes('survived')).map((d) => /\[(m-[0-9a-f]{10})\]$/.exec(d)![1]!);
+    expect(survivors.length).toBeGreaterThan(0); // removing a {1} quantifier changes nothing: equivalent
+    const accepts = survivors.map((id) => `\n[[mutate.accept]]\nid = "${id}"\nreason = "{1} is a no-op quantifier: the mutant is equivalent"\n`).join('');
+    writeFileSync(join(dir, 'harness.toml'), `[scope.path_map]\n"." = "."\n${accepts}`);
+    const green = harness(['mutate', '--cwd', dir]);
+    expect({ code: green.code, status: check(green, 'mutation').status }).toEqual({ code: 0, status: 'pass' });
+    expect(check(green, 'mutation').details).toEqual(expect.arrayContaining([`${survivors.length} accepted mutant(s), not run ([[mutate.accept]])`, expect.stringMatching(/accepted as equivalent: \{1\} is a no-op quantifier/)]));
+    writeFileSync(join(dir, 'src/index.ts'), readFileSync(join(dir, 'src/index.ts'), 'utf8').replace('/([A-Za-z]{1}[0-9]{1})/g', '/([A-Za-z][0-9])/g'));
+    const stale = check(harness(['mutate', '--cwd', dir]), 'mutation');
+    expect(stale.details).toEqual(expect.arrayContaining([expect.stringMatching(/^harness\.toml: \[\[mutate\.accept\]\] m-[0-9a-f]{10} matches no mutant of the changed lines/)]));
+    writeFileSync(join(dir, 'harness.toml'), `[scope.path_map]\n"." = "."\n\n[[mutate.accept]]\nid = "${survivors[0]}"\n`);
+    const bad = harness(['mutate', '--cwd', dir]);
+    expect({ code: bad.code, key: bad.env.result.error?.key }).toEqual({ code: 2, key: 'mutate.accept.0.reason' });
+  });
+});
