@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { append, check, commitAll, git, harness, workspace, write } from './helpers.js';
+import { append, check, commitAll, fault, git, harness, workspace, write } from './helpers.js';
 
 const SCALE = "\nexport function scale(x: number): number {\n  if (x > 10) return x * 2;\n  return x + 1;\n}\n";
 const WEAK = "\nimport { scale } from '../src/index';\n\nit('scales', () => {\n  expect(scale(20)).toBeDefined();\n  expect(scale(1)).toBeDefined();\n});\n";
@@ -101,5 +101,14 @@ describe('harness mutate on real shapes', { timeout: 300_000 }, () => {
     writeFileSync(join(dir, 'harness.toml'), `[scope.path_map]\n"." = "."\n\n[[mutate.accept]]\nid = "${survivors[0]}"\n`);
     const bad = harness(['mutate', '--cwd', dir]);
     expect({ code: bad.code, key: bad.env.result.error?.key }).toEqual({ code: 2, key: 'mutate.accept.0.reason' });
+  });
+
+  it("a library whose vitest config demands 100% coverage, a change adding an untested branch → untested_lines names the line (the repo's thresholds are gate's, not a baseline failure)", () => {
+    const dir = workspace('biome');
+    fault(dir, 'biome', 'uncovered-branch');
+    append(dir, 'test/truncate.test.ts', "\nit('still truncates', () => {\n  expect(1).toBe(1);\n});\n");
+    const run = harness(['mutate', '--cwd', dir, '--max-mutants', '2']);
+    expect(run.stdout).not.toMatch(/tests fail before any mutation/);
+    expect(check(run, 'untested_lines')).toMatchObject({ status: 'fail', details: [expect.stringMatching(/^src\/truncate\.ts:7:1 changed line executed by no test$/)] });
   });
 });
