@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { append, check, git, harness, workspace, write } from './helpers.js';
+import { append, check, commitAll, git, harness, workspace, write } from './helpers.js';
 
 const argvOf = (dir: string, log: string) =>
   readFileSync(join(dir, log), 'utf8')
@@ -52,18 +52,38 @@ describe('typecheck drives the fastest compiler the target has', () => {
     }
   });
 
-  it('keeps one buildinfo per tsconfig and compiler under .harness/ and reuses it; the work tree is untouched', () => {
+  it('tsc keeps one buildinfo per tsconfig under .harness/ and reuses it; tsgo keeps none; the work tree is untouched', () => {
     const dir = workspace();
     append(dir, 'packages/cli/src/args.ts', '\nexport const more = 1;\n');
     for (let i = 0; i < 2; i++) {
       const c = check(harness(['loop', '--cwd', dir, '--only', 'typecheck:cli', '--no-cache']), 'typecheck:cli');
       expect(c.status).toBe('pass');
     }
-    expect(readdirSync(join(dir, '.harness/tsbuildinfo'))).toEqual([expect.stringMatching(/^tsgo-[0-9a-f]{16}\.tsbuildinfo$/)]);
+    // The native compiler's incremental check misses a global declaration's change: no buildinfo is reused.
+    expect(existsSync(join(dir, '.harness/tsbuildinfo')) ? readdirSync(join(dir, '.harness/tsbuildinfo')) : []).toEqual([]);
+    rmSync(join(dir, 'node_modules/@typescript'), { recursive: true }); // links only: tsc is what is left
+    for (let i = 0; i < 2; i++) expect(check(harness(['loop', '--cwd', dir, '--only', 'typecheck:cli', '--no-cache']), 'typecheck:cli').status).toBe('pass');
+    expect(readdirSync(join(dir, '.harness/tsbuildinfo'))).toEqual([expect.stringMatching(/^tsc-[0-9a-f]{16}\.tsbuildinfo$/)]);
     expect(git(dir, 'status', '--porcelain')).toBe(' M packages/cli/src/args.ts\n');
 
     // An error introduced after a passing incremental build is still found.
     append(dir, 'packages/cli/src/args.ts', '\nexport const wrong: number = "text";\n');
     expect(check(harness(['loop', '--cwd', dir, '--only', 'typecheck:cli', '--no-cache']), 'typecheck:cli').status).toBe('fail');
   });
+
+  for (const compiler of ['tsgo', 'TypeScript 7'] as const) {
+    it(`a global declaration changed after a green run (${compiler}) → the file that uses it fails (no stale incremental state)`, () => {
+      const dir = compiler === 'tsgo' ? workspace('rootcfg') : workspace('oxlint');
+      const [decl, use] = compiler === 'tsgo' ? ['packages/feature/src/meta.ts', 'packages/extra/src/meta-use.ts'] : ['src/g.ts', 'src/use.ts'];
+      write(dir, decl, 'declare global {\n  interface JobMeta7 {\n    owner: string;\n  }\n}\nexport {};\n');
+      write(dir, use, "export const meta: JobMeta7 = { owner: 'x' };\n");
+      commitAll(dir);
+      const all = compiler === 'tsgo' ? 'typecheck:base,typecheck:extra,typecheck:feature' : 'typecheck:.';
+      expect(harness(['gate', '--cwd', dir, '--only', all]).code).toBe(0);
+      write(dir, decl, 'declare global {\n  interface JobMeta7 {\n    owner: number;\n  }\n}\nexport {};\n');
+      const run = harness(['gate', '--cwd', dir, '--only', all]);
+      expect(run.code).toBe(1);
+      expect(run.env.result.checks!.flatMap((c) => c.details)).toEqual([expect.stringMatching(new RegExp(`^${use.replace(/[./]/g, '\\$&')}:1:\\d+ TS2322`))]);
+    });
+  }
 });

@@ -32,6 +32,19 @@ export function shadowRoot(root: string, compilerId: string): ShadowRoot {
   return { root, dir: harnessPath(root, 'refs', `${compilerId.replace(/[^A-Za-z0-9._-]+/g, '-')}-${digest}`) };
 }
 
+/** The directory TypeScript takes as rootDir when none is set: the common directory of the project's source files. */
+function commonDir(p: Project): string {
+  const sources = [...p.files].filter((f) => !/\.d\.[cm]?ts$/.test(f)).map((f) => dirname(f).split('/'));
+  if (sources.length === 0) return dirname(p.tsconfig);
+  let common = sources[0]!;
+  for (const parts of sources.slice(1)) {
+    let i = 0;
+    while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common.join('/') || '/';
+}
+
 /**
  * Workspace packages whose `types` (or `exports["."].types`) point into a project's output directory,
  * mapped back to their source file: a shadow resolves them to source, never to a stale build.
@@ -48,7 +61,7 @@ export function builtTypes(root: string, projects: readonly Project[]): Record<s
       for (const outDir of [p.options.declarationDir, p.options.outDir].filter((d): d is string => typeof d === 'string')) {
         const r = relative(outDir, abs);
         if (r.startsWith('..') || isAbsolute(r)) continue;
-        const stem = join(p.options.rootDir ?? dirname(p.tsconfig), r.replace(/\.d\.[cm]?ts$/, ''));
+        const stem = join(p.options.rootDir ?? commonDir(p), r.replace(/\.d\.[cm]?ts$/, ''));
         const source = ['.ts', '.tsx', '.mts', '.cts'].map((e) => stem + e).find(existsSync);
         if (source) out[pkg.name] = posix(source);
       }
@@ -57,9 +70,39 @@ export function builtTypes(root: string, projects: readonly Project[]): Record<s
   return out;
 }
 
-/** The shadow config of a user tsconfig (absolute path). */
-export function shadowPath(area: ShadowRoot, tsconfig: string): string {
-  return join(area.dir, 'cfg', relative(area.root, tsconfig));
+/**
+ * A shadow plays one of two roles: a dependency (built with `tsc -b`: it emits its declarations) or the
+ * project being checked (`tsc -p`, nothing emitted: a declaration error is only the dependency's to
+ * report, as in the user's own build). Each role has its own shadow, outputs and buildinfo.
+ */
+export type Role = 'dep' | 'leaf';
+
+function outOf(area: ShadowRoot, tsconfig: string, role: Role): string {
+  return join(area.dir, `out-${role}`, relative(area.root, tsconfig).replace(/\.json$/, ''));
+}
+
+export function leafBuildinfo(area: ShadowRoot, tsconfig: string): string {
+  return `${outOf(area, tsconfig, 'leaf')}.tsbuildinfo`;
+}
+
+/** The shadow config of a user tsconfig in a role (absolute path). */
+export function shadowPath(area: ShadowRoot, tsconfig: string, role: Role): string {
+  return join(area.dir, `cfg-${role}`, relative(area.root, tsconfig));
+}
+
+/** Does a project need shadows: references, or a dependency (in its package's manifest) whose types are built output? */
+export function needsShadow(project: Project, sources: Record<string, string>): boolean {
+  if (project.references.length > 0) return true;
+  const names = Object.keys(sources);
+  if (names.length === 0) return false;
+  for (let dir = dirname(project.tsconfig); ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      const m = JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, Record<string, string> | undefined>;
+      return names.some((n) => ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].some((f) => m[f]?.[n] !== undefined));
+    }
+    if (dirname(dir) === dir) return false;
+  }
 }
 
 /** The transitive references of a project, as projects (solution configs are walked through, not built). */
@@ -79,14 +122,14 @@ export function referenceClosure(project: Project, byPath: ReadonlyMap<string, P
 
 /**
  * Write (only when its text changes: `tsc -b` takes a newer config as out of date) the shadow of one
- * project: it extends the user's tsconfig, lists exactly the files the user's config compiles (so
- * `extends`, `${configDir}` and default includes mean what they mean there), emits declarations only,
- * and only under the shadow area.
+ * project in a role: it extends the user's tsconfig, lists exactly the files the user's config compiles
+ * (so `extends`, `${configDir}` and default includes mean what they mean there), and writes only under
+ * the shadow area (a dependency its declarations, the checked project nothing but its buildinfo).
  */
-export function writeShadow(area: ShadowRoot, project: Project, byPath: ReadonlyMap<string, Project>, sources: Record<string, string>): string {
-  const path = shadowPath(area, project.tsconfig);
+export function writeShadow(area: ShadowRoot, project: Project, byPath: ReadonlyMap<string, Project>, sources: Record<string, string>, role: Role): string {
+  const path = shadowPath(area, project.tsconfig, role);
   const here = dirname(path);
-  const out = join(area.dir, 'out', relative(area.root, project.tsconfig).replace(/\.json$/, ''));
+  const out = outOf(area, project.tsconfig, role);
   const o = project.options;
   const paths = Object.fromEntries(Object.entries(o.paths ?? {}).map(([k, v]) => [k, v.map((x) => posix(resolve(project.pathsBase, x)))]));
   const compilerOptions: Record<string, unknown> = {
@@ -95,9 +138,7 @@ export function writeShadow(area: ShadowRoot, project: Project, byPath: Readonly
     // The repo root: a file outside rootDir would be emitted next to its source, into the user's tree.
     rootDir: rel(here, area.root),
     ...(o.declarationDir ? { declarationDir: rel(here, out) } : {}),
-    declaration: true,
-    emitDeclarationOnly: true,
-    noEmit: false,
+    ...(role === 'dep' ? { declaration: true, emitDeclarationOnly: true, noEmit: false } : { noEmit: true, emitDeclarationOnly: false }),
     declarationMap: false,
     sourceMap: false,
     inlineSourceMap: false,
@@ -108,7 +149,7 @@ export function writeShadow(area: ShadowRoot, project: Project, byPath: Readonly
     ...(Object.keys(paths).length + Object.keys(sources).length > 0 ? { paths: { ...paths, ...Object.fromEntries(Object.entries(sources).map(([k, v]) => [k, [v]])) } } : {}),
   };
   // Transitive: TypeScript 5.x/6 `tsc -b` misses a change two references away when the middle's .d.ts stays the same.
-  const references = referenceClosure(project, byPath).map((r) => ({ path: rel(here, shadowPath(area, r.tsconfig)) }));
+  const references = referenceClosure(project, byPath).map((r) => ({ path: rel(here, shadowPath(area, r.tsconfig, 'dep')) }));
   const json = {
     extends: rel(here, project.tsconfig),
     compilerOptions,
@@ -123,7 +164,10 @@ export function writeShadow(area: ShadowRoot, project: Project, byPath: Readonly
 
 /** A shadow config path in a diagnostic → the user's tsconfig it stands for; any other path unchanged. */
 export function userPath(area: ShadowRoot, path: string): string {
-  const cfg = join(area.dir, 'cfg');
   const abs = resolve(area.root, path);
-  return abs.startsWith(`${cfg}/`) ? join(area.root, relative(cfg, abs)) : abs;
+  for (const role of ['dep', 'leaf'] as const) {
+    const cfg = join(area.dir, `cfg-${role}`);
+    if (abs.startsWith(`${cfg}/`)) return join(area.root, relative(cfg, abs));
+  }
+  return abs;
 }

@@ -5,7 +5,7 @@ import type { ExecResult, ToolContext } from '../model.js';
 import { harnessPath } from '../util/harness-dir.js';
 import { withLock } from '../util/lock.js';
 import { findPackage, locate, packageVersion, type ToolSpec } from './find.js';
-import { referenceClosure, shadowRoot, userPath, writeShadow } from './tsc-shadow.js';
+import { leafBuildinfo, needsShadow, referenceClosure, shadowRoot, userPath, writeShadow } from './tsc-shadow.js';
 import type { Project } from './tsconfig.js';
 
 export const TSC: ToolSpec = { pkg: 'typescript', bin: 'tsc' };
@@ -69,36 +69,41 @@ export function unsupportedByNative(diags: readonly Diagnostic[]): Diagnostic | 
   return diags.find((d) => /^TS(?:5\d{3}|6046):/.test(d.text));
 }
 
+/** A private buildinfo for one compile: the shared one copied in (reused), or none (a full check). */
+function privateBuildinfo(ctx: ToolContext, compiler: Compiler, project: Project, reuse: boolean): { mine: string; shared: string } {
+  const dir = harnessPath(ctx.root, 'tsbuildinfo');
+  const id = createHash('sha256').update(project.tsconfig).digest('hex').slice(0, 16);
+  const shared = join(dir, `${compiler.name}-${id}.tsbuildinfo`);
+  const mine = join(dir, `${compiler.name}-${id}.${randomUUID()}.tmp`);
+  mkdirSync(dir, { recursive: true });
+  try {
+    if (reuse) copyFileSync(shared, mine);
+  } catch {
+    // no previous build: a full check
+  }
+  return { mine, shared };
+}
+
 /**
  * One `--noEmit` compile of a project (`--emitDeclarationOnly false` beside it when the config sets it:
- * TypeScript < 5.6 rejects the pair, TS5053). Incremental projects keep their buildinfo under
- * `.harness/tsbuildinfo/` (one per tsconfig and compiler, never in the work tree): each run works on a
- * private copy that replaces the shared one atomically, so concurrent runs never read a torn file.
+ * TypeScript < 5.6 rejects the pair, TS5053). The JS compiler keeps an incremental buildinfo under
+ * `.harness/tsbuildinfo/` (one per tsconfig and compiler, never in the work tree; each run works on a
+ * private copy that replaces the shared one atomically). The native compilers (tsgo, TypeScript 7) reuse
+ * none: their incremental check misses a change to a global declaration (measured: a stale green). A
+ * composite or incremental config still gets a private buildinfo path: its own would go to its outDir.
  */
 export async function compilePlain(ctx: ToolContext, compiler: Compiler, project: Project): Promise<{ res: ExecResult; diags: Diagnostic[] }> {
   const args: string[] = project.options.emitDeclarationOnly ? ['--emitDeclarationOnly', 'false'] : [];
-  let mine: string | null = null;
-  let shared: string | null = null;
-  if (project.incremental) {
-    const dir = harnessPath(ctx.root, 'tsbuildinfo');
-    const id = createHash('sha256').update(project.tsconfig).digest('hex').slice(0, 16);
-    shared = join(dir, `${compiler.name}-${id}.tsbuildinfo`);
-    mine = join(dir, `${compiler.name}-${id}.${randomUUID()}.tmp`);
-    mkdirSync(dir, { recursive: true });
-    try {
-      copyFileSync(shared, mine);
-    } catch {
-      // no previous build: a full check
-    }
-    args.push('--incremental', '--tsBuildInfoFile', mine);
-  }
+  const own = project.options.incremental === true || project.options.composite === true;
+  const info = (project.incremental && !compiler.native) || own ? privateBuildinfo(ctx, compiler, project, !compiler.native) : null;
+  if (info) args.push(...(compiler.native ? [] : ['--incremental']), '--tsBuildInfoFile', info.mine);
   const res = await ctx.exec([...compiler.argv, '--noEmit', '--pretty', 'false', '-p', project.tsconfig, ...args]);
-  if (mine !== null && shared !== null) {
+  if (info) {
     try {
-      if (res.aborted || res.code === null) rmSync(mine, { force: true });
-      else renameSync(mine, shared);
+      if (res.aborted || res.code === null || compiler.native) rmSync(info.mine, { force: true });
+      else renameSync(info.mine, info.shared);
     } catch {
-      rmSync(mine, { force: true }); // a buildinfo that cannot be kept only costs time
+      rmSync(info.mine, { force: true }); // a buildinfo that cannot be kept only costs time
     }
   }
   return { res, diags: parseTsc(res.stdout) };
@@ -126,8 +131,10 @@ function combined(runs: readonly ExecResult[]): ExecResult {
 export async function compileShadowed(ctx: ToolContext, compiler: Compiler, project: Project, env: CompileEnv): Promise<{ res: ExecResult; diags: Diagnostic[] }> {
   const area = shadowRoot(ctx.root, `${compiler.name}-${compiler.version}`);
   const runs = await withLock(`${area.dir}.lock`, ctx.signal, async () => {
-    const deps = referenceClosure(project, env.byPath).map((d) => writeShadow(area, d, env.byPath, env.sources));
-    const leaf = writeShadow(area, project, env.byPath, env.sources);
+    const deps = referenceClosure(project, env.byPath).map((d) => writeShadow(area, d, env.byPath, env.sources, 'dep'));
+    const leaf = writeShadow(area, project, env.byPath, env.sources, 'leaf');
+    // The native compilers' incremental check misses a global declaration's change: re-check the project whole.
+    if (compiler.native) rmSync(leafBuildinfo(area, project.tsconfig), { force: true });
     const out: ExecResult[] = [];
     if (deps.length > 0) out.push(await ctx.exec([...compiler.argv, '-b', '--pretty', 'false', ...deps]));
     if (!out.some((r) => r.aborted)) out.push(await ctx.exec([...compiler.argv, '-p', leaf, '--pretty', 'false']));
@@ -146,6 +153,6 @@ export async function compileShadowed(ctx: ToolContext, compiler: Compiler, proj
 
 /** Compile a project the way its layout needs: plainly, or through shadows when it depends on built outputs. */
 export function compile(ctx: ToolContext, compiler: Compiler, project: Project, env: CompileEnv): Promise<{ res: ExecResult; diags: Diagnostic[] }> {
-  const shadowed = project.references.length > 0 || Object.keys(env.sources).length > 0;
+  const shadowed = needsShadow(project, env.sources);
   return shadowed ? compileShadowed(ctx, compiler, project, env) : compilePlain(ctx, compiler, project);
 }
