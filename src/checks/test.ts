@@ -4,7 +4,7 @@ import { scriptProjects } from '../config/workspace.js';
 import { workTreeFiles } from '../diff/files.js';
 import type { CheckResult, Finding } from '../model.js';
 import { classifier } from '../scope/classify.js';
-import { dependencyClosure, nestedPrefixes, ownerOf, prefixesOf } from '../scope/resolve.js';
+import { allScopes, dependencyClosure, nestedPrefixes, ownerOf, prefixesOf } from '../scope/resolve.js';
 import { nearest, repoPath } from '../tools/find.js';
 import { findVitest, projectArgs, runVitest, VITEST_CONFIGS, vitestFindings, type VitestFile } from '../tools/vitest.js';
 import { declaresThresholds, thresholdArgs, thresholdFindings } from '../tools/vitest-thresholds.js';
@@ -32,6 +32,8 @@ interface Group {
   config: string | null;
   cwd: string;
   dirs: string[];
+  /** Every scope under this config is in the run: its thresholds are the whole suite's to meet. */
+  everyScope: boolean;
   /** Which scope each directory is of. */
   owner: Map<string, string>;
   /** vitest arguments every run of the group takes: projects, the other scopes' nested directories. */
@@ -65,7 +67,7 @@ async function runTargets(ctx: CheckContext, argv: string[], g: Group, scopes: R
  */
 async function runGroup(ctx: CheckContext, argv: string[], g: Group, scopes: ReadonlySet<string>, n: number): Promise<GroupRun | CheckResult> {
   const thresholds = declaresThresholds(g.config);
-  const evaluate = thresholds && ctx.verb === 'gate' && wholeConfig(g.config, g.dirs);
+  const evaluate = thresholds && ctx.verb === 'gate' && (wholeConfig(g.config, g.dirs) || g.everyScope);
   const why = ctx.verb === 'gate' ? 'this config is shared by other scopes: its thresholds are for the whole suite' : 'loop leaves them to gate: a partial run cannot meet them';
   const notes = thresholds && !evaluate ? [{ path: repoPath(ctx.root, g.config!), message: `coverage thresholds not evaluated (${why})` }] : [];
   const tier1 = ctx.verb === 'loop' ? await tierOne(ctx, g, scopes) : [];
@@ -129,10 +131,13 @@ async function testScopes(ctx: CheckContext, scopes: readonly string[]): Promise
   const members = new Set(scopes);
   const nested = scopes.flatMap((s) => nestedPrefixes(ctx.config, s)).filter((p) => !members.has(ownerOf(p, ctx.config.scope.path_map) ?? ''));
   const runs: GroupRun[] = [];
+  const everyDir = allScopes(ctx.config).flatMap((s) => prefixesOf(ctx.config, s).map((p) => join(ctx.root, p)));
+  const sharing = byConfig(ctx.root, everyDir);
   for (const [config, groupDirs] of byConfig(ctx.root, dirs)) {
     const cwd = config ? dirname(config) : ctx.root;
+    const everyScope = (sharing.get(config) ?? []).every((d) => groupDirs.includes(d));
     const base = [...projectArgs(ctx.root, config, ctx.config.test.projects ?? scriptProjects(ctx.root)), ...nested.flatMap((p) => ['--exclude', `${relative(cwd, join(ctx.root, p))}/**`])];
-    const run = await runGroup(ctx, tool.argv, { config, cwd, dirs: groupDirs, owner, base }, members, runs.length);
+    const run = await runGroup(ctx, tool.argv, { config, cwd, dirs: groupDirs, everyScope, owner, base }, members, runs.length);
     if (!('results' in run)) return ids(run);
     runs.push(run);
   }

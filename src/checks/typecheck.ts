@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { workTreeFiles } from '../diff/files.js';
 import { renderFinding, type CheckResult, type Finding } from '../model.js';
 import { isToolConfig } from '../scope/classify.js';
-import { dependencyClosure, ownerOf, prefixesOf } from '../scope/resolve.js';
+import { allScopes, dependencyClosure, ownerOf, prefixesOf } from '../scope/resolve.js';
 import { repoPath } from '../tools/find.js';
 import { compile, compilers, unsupportedByNative, type CompileEnv, type Compiler, type Diagnostic } from '../tools/tsc.js';
 import { builtTypes, referenceClosure } from '../tools/tsc-shadow.js';
@@ -22,8 +22,13 @@ async function planFor(ctx: CheckContext, scopes: readonly string[]) {
   const chosen = ctx.config.typecheck.tsconfigs ? matcher(ctx.config.typecheck.tsconfigs) : null;
   const all = chosen ? every.filter((p) => chosen(repoPath(ctx.root, p.tsconfig))) : every;
   const ownFiles = (s: string) => repoFiles.filter((f) => TS_SOURCE.test(f) && ownerOf(f, map) === s).map((f) => join(ctx.root, f));
+  // A tsconfig that compiles only files no scope owns (scripts/, tools/) is nobody's: the first scope checks it.
+  const unowned = new Set(repoFiles.filter((f) => TS_SOURCE.test(f) && ownerOf(f, map) === null).map((f) => join(ctx.root, f)));
+  const orphans = all.filter((p) => [...p.files].some((f) => unowned.has(f)) && ![...p.files].some((f) => f.startsWith(ctx.root) && ownerOf(repoPath(ctx.root, f), map) !== null));
+  const first = allScopes(ctx.config)[0];
   const of = new Map<string, { files: string[]; projects: Project[] }>();
-  const scopeOf = (s: string) => of.get(s) ?? of.set(s, { files: ownFiles(s), projects: projectsCovering(all, ownFiles(s)) }).get(s)!;
+  const scopeOf = (s: string) =>
+    of.get(s) ?? of.set(s, { files: ownFiles(s), projects: [...projectsCovering(all, ownFiles(s)), ...(s === first ? orphans : [])] }).get(s)!;
   // A changed file no tsconfig compiles would pass unchecked: say so (tool configs run in their own tool).
   const uncompiled = (s: string) =>
     ctx.scope.changed_files.filter((f) => isTsSource(f) && !isToolConfig(f) && ownerOf(f, map) === s && scopeOf(s).files.includes(join(ctx.root, f)) && !scopeOf(s).projects.some((p) => p.files.has(join(ctx.root, f))));
@@ -131,7 +136,8 @@ export function typecheckCheck(scope: string, cost = 3, shared: string | null = 
     // Which other typechecks run decides which diagnostics this one leaves to them: part of the key.
     cacheInputs: (config, planned) => ({
       // tsconfigs usually compile the tests too: the test dependencies are inputs.
-      prefixes: dependencyClosure(config, scope, true).flatMap((s) => prefixesOf(config, s)),
+      // Every package's manifest too: a `types` entry pointing at built output changes how imports resolve.
+      prefixes: [...dependencyClosure(config, scope, true).flatMap((s) => prefixesOf(config, s)), ...[...config.scope.path_map.keys()].map((p) => `${p}package.json`)],
       tools: ['typescript', '@typescript/native-preview'],
       ignored: true,
       variant: [...planned].filter((id) => id.startsWith('typecheck:')).sort().join(','),

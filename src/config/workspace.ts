@@ -128,13 +128,19 @@ export function deriveRawConfig(root: string): Record<string, unknown> {
  * or null when it names none: the repo's own test command is what loop, gate and mutate run.
  */
 export function scriptProjects(root: string): string[] | null {
-  let script: unknown;
+  let scripts: Record<string, unknown> | undefined;
   try {
-    script = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, unknown> }).scripts?.test;
+    scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, unknown> }).scripts;
   } catch {
     return null;
   }
-  if (typeof script !== 'string') return null;
-  const found = [...script.matchAll(/--project(?:=|\s+)(?:'([^']*)'|"([^"]*)"|([^\s'"]+))/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
-  return found.length > 0 ? found : null;
+  // Follow a delegating script (`pnpm run test:unit`, `npm run x`, `yarn x`) a few steps, to what it runs.
+  let script = scripts?.test;
+  for (let hops = 0; hops < 5 && typeof script === 'string'; hops++) {
+    const found = [...script.matchAll(/--project(?:=|\s+)(?:'([^']*)'|"([^"]*)"|([^\s'"]+))/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+    if (found.length > 0) return found;
+    const next = /^\s*(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?([\w:.-]+)\s*$/.exec(script)?.[1];
+    script = next !== undefined && next !== 'test' ? scripts?.[next] : undefined;
+  }
+  return null;
 }

@@ -62,13 +62,17 @@ async function scanImports(root: string, config: Config, e: Edges): Promise<stri
   return [];
 }
 
-/** `[scope.checks]` lines for the scopes that lack a check (no tests, no linter…), and the `[lint] tool` they agree on. */
+/**
+ * What each scope lacks (no tests, no linter…), as comments: a written `[scope.checks]` would freeze
+ * today's set (a test added later would never run), while the default follows what the scope has and
+ * skips the rest with the reason. And the `[lint] tool` the scopes agree on.
+ */
 async function checkSets(root: string, config: Config): Promise<{ lines: string[]; tool: string }> {
   const facts = scopeFacts(root, config, existsSync(join(root, '.git')) ? await workTreeFiles(root) : []);
   const lines: string[] = [];
   for (const [scope, f] of [...facts].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const has = SCOPE_CHECKS.filter((k) => f.checks.has(k));
-    if (has.length < SCOPE_CHECKS.length) lines.push(`${q(scope)} = ${list(has)}   # ${SCOPE_CHECKS.filter((k) => !f.checks.has(k)).map((k) => f.without[k]).join('; ')}`);
+    const missing = SCOPE_CHECKS.filter((k) => !f.checks.has(k));
+    if (missing.length > 0) lines.push(`# ${q(scope)} = ${list(SCOPE_CHECKS.filter((k) => f.checks.has(k)))}   # today: ${missing.map((k) => f.without[k]).join('; ')}`);
   }
   const tools = new Set([...facts.values()].map((f) => f.linter?.name).filter(Boolean));
   return { lines, tool: tools.size === 1 ? [...tools][0]! : 'auto' };
@@ -110,7 +114,9 @@ export async function generate(root: string): Promise<Generated> {
     lines.push('', "[scope.test_dependencies]   # edges only test files use: a change re-runs the importing scope's test and typecheck");
     lines.push(...testEntries.map(([s, v]) => `${q(s)} = ${list(v)}`));
   }
-  if (sets.lines.length > 0) lines.push('', '[scope.checks]   # scopes without every check (what each has)', ...sets.lines);
+  if (sets.lines.length > 0) {
+    lines.push('', '# [scope.checks]: not needed — a scope runs the checks it has and skips the others, saying why:', ...sets.lines);
+  }
   lines.push('', '[lint]', `tool = ${q(sets.tool)}`);
   if (notes.length > 0) lines.push('', ...notes.map((u) => `# NOTE: ${u}.`));
   const text = `${lines.join('\n')}\n`;

@@ -5,15 +5,17 @@ import { ownerOf } from '../scope/resolve.js';
 const key = (f: Finding) => `${f.path}\0${f.line}\0${f.col}\0${f.message}`;
 
 /**
- * A finding belongs to the scope that owns its file. When `<kind>:<A>` reports one in a file of scope B
- * and `<kind>:<B>` of the same run reports the very same finding, it is B's alone: A drops it, and A
+ * A type error belongs to the scope that owns its file. When `typecheck:<A>` reports one in a file of
+ * scope B and `typecheck:<B>` of the same run reports the very same finding, it is B's alone: A drops it, and A
  * passes if nothing else is left (one type error shared by a tsconfig is not three failures). A finding
  * only A sees (a stricter tsconfig of A's) stays A's.
  */
 export function attributeToOwners(reports: readonly CheckReport[], config: Config): CheckReport[] {
   const byId = new Map(reports.map((r) => [r.id, new Set(r.findings.map(key))]));
   return reports.map((r) => {
-    const m = /^([a-z]+):(.+)$/.exec(r.id);
+    // Typecheck only: a shared tsconfig reports one diagnostic to every scope compiling it; a test or a
+    // lint finding is its own check's, whoever owns the file it points at.
+    const m = /^(typecheck):(.+)$/.exec(r.id);
     if (!m || r.status !== 'fail') return r;
     const [, kind, scope] = m;
     const ownersReport = (f: Finding) => {

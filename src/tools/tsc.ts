@@ -145,10 +145,26 @@ export async function compileShadowed(ctx: ToolContext, compiler: Compiler, proj
     return [{ code: null, signal: null, stdout: '', stdoutTruncated: false, tail: '', aborted: true, spawnError: null }];
   });
   const seen = new Set<string>();
-  const diags = parseTsc(runs.map((r) => r.stdout).join('\n'))
+  const own = outsideRootDir(project);
+  const diags = [...own, ...parseTsc(runs.map((r) => r.stdout).join('\n'))]
     .map((d) => (d.path === null ? d : { ...d, path: userPath(area, d.path) }))
     .filter((d) => !seen.has(`${d.path}:${d.line}:${d.col}:${d.text}`) && seen.add(`${d.path}:${d.line}:${d.col}:${d.text}`));
-  return { res: combined(runs), diags };
+  const res = combined(runs);
+  // The rule harness checks for the compiler fails the compile as the compiler itself would.
+  return { res: own.length > 0 && res.code === 0 ? { ...res, code: 2 } : res, diags };
+}
+
+/**
+ * The shadow puts rootDir at the repository root (so no output can land in the user's tree), which would
+ * hide the user's own TS6059: a root file outside the rootDir the user set is reported as tsc reports it.
+ */
+function outsideRootDir(project: Project): Diagnostic[] {
+  const rootDir = project.options.rootDir;
+  if (!rootDir) return [];
+  const inside = (f: string) => f.startsWith(rootDir.endsWith('/') ? rootDir : `${rootDir}/`);
+  return [...project.files]
+    .filter((f) => !/\.d\.[cm]?ts$/.test(f) && !inside(f))
+    .map((f) => ({ path: project.tsconfig, line: 1, col: 1, text: `TS6059: File '${f}' is not under 'rootDir' '${rootDir}'. 'rootDir' is expected to contain all source files.` }));
 }
 
 /** Compile a project the way its layout needs: plainly, or through shadows when it depends on built outputs. */

@@ -75,19 +75,32 @@ function diskKey(root: string, repoFiles: readonly string[]): string {
   return h.digest('hex').slice(0, 32);
 }
 
+type Stored = { projects: (Omit<Project, 'files'> & { files: string[] })[]; inputs: Record<string, string> };
+
+const sha = (path: string) => {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch {
+    return 'missing';
+  }
+};
+
+/** A stored parse, if every config it read beyond the key (a base named otherwise, `configs/base.json`) is unchanged. */
 function fromDisk(path: string): Project[] | null {
   try {
-    const data = JSON.parse(readFileSync(path, 'utf8')) as (Omit<Project, 'files'> & { files: string[] })[];
-    return data.map((p) => ({ ...p, files: new Set(p.files) }));
+    const data = JSON.parse(readFileSync(path, 'utf8')) as Stored;
+    if (Object.entries(data.inputs).some(([f, h]) => sha(f) !== h)) return null;
+    return data.projects.map((p) => ({ ...p, files: new Set(p.files) }));
   } catch {
     return null;
   }
 }
 
-function toDisk(root: string, path: string, projects: readonly Project[]): void {
+function toDisk(root: string, path: string, projects: readonly Project[], read: readonly string[]): void {
   try {
     const dir = harnessDir(root, 'cache', 'tsconfig');
-    writeAtomic(path, JSON.stringify(projects.map((p) => ({ ...p, files: [...p.files] }))));
+    const stored: Stored = { projects: projects.map((p) => ({ ...p, files: [...p.files] })), inputs: Object.fromEntries(read.map((f) => [f, sha(f)])) };
+    writeAtomic(path, JSON.stringify(stored));
     pruneJson(dir, 8);
   } catch {
     // a cache that cannot be written only costs time
@@ -121,7 +134,7 @@ export function repoProjects(root: string, repoFiles: readonly string[]): Projec
   const extended = new Set([...parsed.values()].flatMap((p) => p.extends));
   const projects = [...parsed.values()].filter((p) => !(extended.has(p.project.tsconfig) && !p.ownInputs)).map((p) => p.project);
   memo.set(key, projects);
-  toDisk(root, stored, projects);
+  toDisk(root, stored, projects, [...parsed.values()].flatMap((p) => p.extends));
   return projects;
 }
 
