@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/types.js';
 import { ignoredFiles, workTreeFiles } from '../diff/files.js';
@@ -8,7 +8,7 @@ import { ownerOf } from '../scope/resolve.js';
 import { packageVersion } from '../tools/find.js';
 import { pruneJson, writeAtomic } from '../util/atomic.js';
 import { matcher } from '../util/glob.js';
-import { HARNESS_PREFIX, harnessPath } from '../util/harness-dir.js';
+import { harnessPath } from '../util/harness-dir.js';
 
 const MAX_ENTRIES = 2000;
 

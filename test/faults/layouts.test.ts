@@ -4,10 +4,10 @@
 // testscfg, declbase, oxlint); none may end in a false green, and an untouched tree must be green.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check, fault, git, harness, workspace } from '../helpers.js';
+import { check, commitAll, fault, git, harness, workspace } from '../helpers.js';
 import { expectNotOk } from './support.js';
 
 const TYPECHECKS = 'typecheck:app,typecheck:core,typecheck:util';
@@ -94,5 +94,51 @@ describe('layouts', () => {
     const c = expectNotOk(run, 'typecheck:.', 'fail');
     expect(c.details).toEqual([expect.stringMatching(/^tsconfig\.json:\d+:\d+ TS5102: Option 'baseUrl' has been removed\. Please remove it from your configuration\./)]);
     expect(readFileSync(join(dir, c.log!), 'utf8').match(/^\$ /gm)).toHaveLength(1);
+  });
+
+  it('a package whose `types` point at its built dist/ (no rootDir: TypeScript infers src/), built once, then its type changed → the dependent fails, never green against the stale .d.ts (TypeScript 5.2)', () => {
+    const dir = workspace('declbase');
+    const pkg = join(dir, 'packages/schema');
+    const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ ...manifest, types: 'dist/index.d.ts' }, null, 2));
+    writeFileSync(join(pkg, 'tsconfig.json'), '{ "extends": "../../tsconfig.base.json", "compilerOptions": { "outDir": "dist" }, "include": ["src"] }\n');
+    writeFileSync(join(pkg, 'tsconfig.test.json'), '{ "extends": "../../tsconfig.base.json", "compilerOptions": { "noEmit": true, "emitDeclarationOnly": false }, "include": ["src", "test"] }\n');
+    writeFileSync(join(dir, '.gitignore'), 'node_modules/\ndist/\n');
+    execFileSync(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', pkg], { cwd: dir, stdio: 'pipe' });
+    commitAll(dir, 'built types');
+    fault(dir, 'declbase', 'schema-field');
+    const run = harness(['loop', '--cwd', dir, '--only', 'typecheck:client']);
+    expect(expectNotOk(run, 'typecheck:client', 'fail').details).toEqual([expect.stringMatching(/^packages\/client\/test\/client\.test\.ts:7:\d+ TS2345/)]);
+  });
+
+  it('a file outside the rootDir a referenced project sets (include widened past it) → TS6059 as tsc reports it, though the shadow moves rootDir', () => {
+    const dir = workspace('refs');
+    mkdirSync(join(dir, 'packages/util/shared'));
+    writeFileSync(join(dir, 'packages/util/shared/version.ts'), "export const version = '1';\n");
+    const lib = join(dir, 'packages/util/tsconfig.lib.json');
+    writeFileSync(lib, readFileSync(lib, 'utf8').replace('"include": ["src"]', '"include": ["src", "shared"]'));
+    const c = expectNotOk(harness(['loop', '--cwd', dir, '--only', 'typecheck:util']), 'typecheck:util', 'fail');
+    expect(c.details.some((d) => d.includes('TS6059') && d.includes('shared/version.ts'))).toBe(true);
+  });
+
+  it('a tsconfig that compiles only files no scope owns (scripts/tsconfig.json) with a type error → gate fails on it (the first scope checks orphan tsconfigs)', () => {
+    const dir = workspace('rootcfg');
+    mkdirSync(join(dir, 'scripts'));
+    writeFileSync(join(dir, 'scripts/tsconfig.json'), '{ "extends": "../tsconfig.json", "include": ["."] }\n');
+    writeFileSync(join(dir, 'scripts/report.ts'), "export const bad: number = 'x';\n");
+    const run = harness(['gate', '--cwd', dir]);
+    expect(run.code).toBe(1);
+    expect(run.env.result.checks!.flatMap((c) => c.details)).toContain("scripts/report.ts:1:14 TS2322: Type 'string' is not assignable to type 'number'.");
+  });
+
+  it("one package's `types` pointing into its outDir → other packages are still checked as their own tsconfig says (no declaration errors their own compile never reports)", () => {
+    const dir = workspace('demo');
+    const np = join(dir, 'packages/numpy-lite');
+    const manifest = JSON.parse(readFileSync(join(np, 'package.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(np, 'package.json'), JSON.stringify({ ...manifest, types: 'dist/src/index.d.ts' }, null, 2));
+    writeFileSync(join(np, 'tsconfig.json'), '{ "extends": "../../tsconfig.base.json", "compilerOptions": { "outDir": "dist", "rootDir": "." }, "include": ["src", "test"] }\n');
+    commitAll(dir, 'numpy-lite builds its types');
+    writeFileSync(join(dir, 'packages/cli/src/args.ts'), `${readFileSync(join(dir, 'packages/cli/src/args.ts'), 'utf8')}\nexport const Box = class { private v = 1; get value(): number { return this.v; } };\n`);
+    expect(check(harness(['loop', '--cwd', dir, '--only', 'typecheck:cli', '--no-cache']), 'typecheck:cli').status).toBe('pass');
   });
 });

@@ -152,4 +152,26 @@ describe('monorepos', () => {
     writeFileSync(join(dir, 'packages/cli/src/args.ts'), `${readFileSync(join(dir, 'packages/cli/src/args.ts'), 'utf8')}\nexport const fresh = 2;\n`);
     expect(check(harness(['loop', '--cwd', dir, '--only', 'changed_tests']), 'changed_tests').status).toBe('fail');
   });
+
+  it("coverage thresholds in a root vitest config with projects, an untested function added → gate (every scope in the run) fails naming the file; the untouched tree passes", () => {
+    const dir = workspace('rootcfg');
+    const cfg = join(dir, 'vitest.config.ts');
+    writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('  test: {\n', "  test: {\n    coverage: { provider: 'v8', include: ['packages/*/src/**/*.ts'], thresholds: { lines: 100, branches: 100, functions: 100, statements: 100 } },\n"));
+    commitAll(dir, 'thresholds');
+    expect(harness(['gate', '--cwd', dir]).code).toBe(0);
+    writeFileSync(join(dir, 'packages/base/src/id.ts'), `${readFileSync(join(dir, 'packages/base/src/id.ts'), 'utf8')}\nexport function unused(x: number): number {\n  return x * 3;\n}\n`);
+    const run = harness(['gate', '--cwd', dir]);
+    expect(expectNotOk(run, 'test:base', 'fail').details).toEqual([expect.stringMatching(/^packages\/base\/src\/id\.ts:\d+:1 not covered by any test: below the coverage thresholds of vitest\.config\.ts/)]);
+  });
+
+  it('a test script that delegates (`"test": "pnpm run test:unit"`, test:unit selecting the unit projects) → gate runs the unit projects only, green untouched', () => {
+    const dir = initialised('mono');
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    manifest.scripts['test:unit'] = manifest.scripts.test!;
+    manifest.scripts.test = 'pnpm run test:unit';
+    writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    commitAll(dir, 'delegate');
+    const run = harness(['gate', '--cwd', dir]);
+    expect({ code: run.code, failed: run.env.result.summary!.failed, errors: run.env.result.summary!.errors }).toEqual({ code: 0, failed: 0, errors: 0 });
+  });
 });
