@@ -6,7 +6,7 @@
  * `.harness/refs/<compiler>/out/`. Each rule below was found by experiment on TypeScript 5.2–7 and tsgo.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { workspacePackages } from '../config/workspace.js';
 import { writeAtomic } from '../util/atomic.js';
@@ -29,7 +29,24 @@ export interface ShadowRoot {
 export function shadowRoot(root: string, compilerId: string): ShadowRoot {
   const lock = ['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'].map((f) => join(root, f)).find(existsSync);
   const digest = createHash('sha256').update(compilerId).update(lock ? readFileSync(lock) : '').digest('hex').slice(0, 12);
-  return { root, dir: harnessPath(root, 'refs', `${compilerId.replace(/[^A-Za-z0-9._-]+/g, '-')}-${digest}`) };
+  const dir = harnessPath(root, 'refs', `${compilerId.replace(/[^A-Za-z0-9._-]+/g, '-')}-${digest}`);
+  // In use: touched, so that pruning (of areas untouched for an hour) never takes it.
+  if (existsSync(dir)) utimesSync(dir, new Date(), new Date());
+  else pruneAreas(dirname(dir));
+  return { root, dir };
+}
+
+/** Old shadow areas (another lockfile, another compiler version) beyond the newest few, untouched for an hour. */
+function pruneAreas(refs: string, keep = 4): void {
+  try {
+    const areas = readdirSync(refs, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => ({ path: join(refs, e.name), t: statSync(join(refs, e.name)).mtimeMs }))
+      .sort((a, b) => b.t - a.t);
+    for (const a of areas.slice(keep)) if (Date.now() - a.t > 3_600_000) rmSync(a.path, { recursive: true, force: true });
+  } catch {
+    // nothing to prune yet
+  }
 }
 
 /** The directory TypeScript takes as rootDir when none is set: the common directory of the project's source files. */
