@@ -34,7 +34,7 @@ function mutateWorkspace(demo) {
   return dir;
 }
 
-const child = fileURLToPath(new URL('../dist/mutate/stryker-child.js', import.meta.url));
+const child = fileURLToPath(new URL('../dist/tools/stryker-child.js', import.meta.url));
 
 function rawStryker(cwd, options) {
   const file = join(cwd, '..', '..', '.bench-stryker.json');

@@ -66,7 +66,7 @@ describe('harness mutate on real shapes', { timeout: 300_000 }, () => {
     append(dir, 'src/index.ts', SCALE);
     append(dir, 'test/index.test.ts', STRONG);
     // A file the copy cannot have: the test insists on running from the real checkout.
-    write(dir, 'test/where.test.ts', "import { expect, it } from 'vitest';\n\nit('runs in the checkout', () => {\n  expect(import.meta.url.includes('/.harness/')).toBe(false);\n});\n");
+    write(dir, 'test/where.test.ts', "import { expect, it } from 'vitest';\nimport { scale } from '../src/index';\n\nit('runs in the checkout', () => {\n  expect(import.meta.url.includes('/.harness/') && scale(1) === 2).toBe(false);\n});\n");
     const run = harness(['mutate', '--cwd', dir]);
     expect(run.code).toBe(2);
     expect(run.env.result.error).toMatchObject({ code: 'environment' });

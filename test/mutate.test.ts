@@ -158,7 +158,8 @@ describe('harness mutate (real Stryker + vitest)', { timeout: 300_000 }, () => {
     const dir = workspace();
     append(dir, 'packages/cli/src/args.ts', DEPTH);
     append(dir, 'packages/cli/test/args.test.ts', strongTest);
-    write(dir, 'packages/cli/test/broken.test.ts', "import { gone } from './missing';\ngone();\n");
+    // It reaches the changed file, so it is among the tests mutate runs (those whose imports reach the change).
+    write(dir, 'packages/cli/test/broken.test.ts', "import { describeDepth } from '../src/args';\nimport { gone } from './missing';\ngone(describeDepth(1));\n");
     const run = harness(['mutate', '--cwd', dir]);
     expect(run.code).toBe(1);
     expect(check(run, 'mutation')).toMatchObject({ status: 'error', details: [expect.stringMatching(/tests fail before any mutation/)] });

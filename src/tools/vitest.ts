@@ -67,6 +67,8 @@ export interface VitestRun {
   config: string | null;
   /** Arguments after `run --config …` (reporters, filters, coverage options). */
   args: readonly string[];
+  /** `vitest related <files> --run`: only the test files whose imports reach these source files. */
+  related?: readonly string[];
   /** Where the JSON reporter writes, when the caller reads its report. */
   report?: string;
   timeoutMs?: number;
@@ -80,7 +82,8 @@ export interface VitestRun {
 export async function runVitest(ctx: ToolContext, argv: readonly string[], run: VitestRun): Promise<{ res: ExecResult; report: VitestReport | null }> {
   const reporting = run.report ? ['--reporter=json', `--outputFile.json=${run.report}`] : [];
   // --no-cache: vitest's results cache would be written into the user's tree (node_modules/.vite/ beside the config).
-  const res = await ctx.exec([...argv, 'run', '--no-cache', ...(run.config ? ['--config', run.config] : []), ...reporting, ...run.args], {
+  const verb = run.related ? ['related', ...run.related, '--run'] : ['run'];
+  const res = await ctx.exec([...argv, ...verb, '--no-cache', ...(run.config ? ['--config', run.config] : []), ...reporting, ...run.args], {
     cwd: run.cwd,
     env: { ...process.env, CI: 'true' },
     ...(run.timeoutMs ? { timeoutMs: run.timeoutMs } : {}),
