@@ -36,14 +36,20 @@ function mutateWorkspace(demo) {
 
 const child = fileURLToPath(new URL('../dist/tools/stryker-child.js', import.meta.url));
 
-function rawStryker(cwd, options) {
+/**
+ * Stryker alone with harness's options. `chosen`: with harness's ignorer too (the file naming the chosen
+ * spans), so exactly harness's mutants run; else every mutant inside the ranges, as raw Stryker does.
+ */
+function rawStryker(cwd, options, chosen = null) {
   const file = join(cwd, '..', '..', '.bench-stryker.json');
-  writeFileSync(file, JSON.stringify({ ...options, reporters: [], plugins: options.plugins.slice(0, 1), jsonReporter: undefined }));
-  return time(() => spawnSync(process.execPath, [child, file, `${file}.out`], { cwd, stdio: 'ignore' }));
+  const plugins = chosen ? [options.plugins[0], options.plugins[2]] : options.plugins.slice(0, 1);
+  writeFileSync(file, JSON.stringify({ ...options, reporters: [], plugins, ignorers: chosen ? options.ignorers : [], jsonReporter: undefined }));
+  const env = { ...process.env, CI: 'true', ...(chosen ? { HARNESS_STRYKER_CHOSEN: chosen } : {}) };
+  return time(() => spawnSync(process.execPath, [child, file, `${file}.out`], { cwd, stdio: 'ignore', env }));
 }
 
 export async function mutateRows(demo, runs) {
-  const m = { mutate: [], same: [], whole: [] };
+  const m = { mutate: [], same: [], exact: [], whole: [] };
   let env;
   let tested = 0;
   for (let i = 0; i < runs; i++) {
@@ -53,15 +59,18 @@ export async function mutateRows(demo, runs) {
     m.mutate.push(r.ms);
     const runDir = join(dir, '.harness/runs', env.result.run_id);
     const options = JSON.parse(readFileSync(join(runDir, readdirSync(runDir).find((f) => /^stryker-\d+\.options\.json$/.test(f))), 'utf8'));
+    const chosen = join(runDir, readdirSync(runDir).find((f) => /^stryker-\d+\.chosen\.json$/.test(f)));
     tested = JSON.parse(readFileSync(join(runDir, 'mutants.json'), 'utf8')).length;
     const cwd = join(dir, 'packages/cli');
     m.same.push(rawStryker(cwd, options));
+    m.exact.push(rawStryker(cwd, options, chosen));
     m.whole.push(rawStryker(cwd, { ...options, mutate: ['src/**/*.ts'] }));
   }
   const med = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, median(v)]));
   return [
     [`mutate on a ~20-line diff ÷ Stryker on the whole package (${GEN_FILES + 2} files)`, ratio(med.mutate, med.whole), '≤ 0.10'],
     ['mutate ÷ raw Stryker on the same ranges', ratio(med.mutate, med.same), '≤ 1.20'],
+    ['mutate ÷ raw Stryker on exactly the same mutants (harness\'s overhead)', ratio(med.mutate, med.exact), ''],
     [`mutate, ${tested} mutants / Stryker whole package (s); mutate ok=${env.ok}`, `${seconds(med.mutate)} / ${seconds(med.whole)}`, ''],
   ];
 }

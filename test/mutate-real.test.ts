@@ -111,4 +111,24 @@ describe('harness mutate on real shapes', { timeout: 300_000 }, () => {
     expect(run.stdout).not.toMatch(/tests fail before any mutation/);
     expect(check(run, 'untested_lines')).toMatchObject({ status: 'fail', details: [expect.stringMatching(/^src\/truncate\.ts:7:1 changed line executed by no test$/)] });
   });
+
+  it('mutants that hang (Stryker: Timeout) and weak survivors of one group → the hangs reproduced by the re-check and killed, the survivors confirmed in one vitest process', () => {
+    const dir = workspace('single');
+    append(dir, 'src/index.ts', `${SCALE}\nexport function countTo(n: number): number {\n  let i = 0;\n  while (i < n) i++;\n  return i;\n}\n`);
+    append(dir, 'test/index.test.ts', `${WEAK}\nimport { countTo } from '../src/index';\n\nit('counts', () => {\n  expect(countTo(3)).toBe(3);\n});\n`);
+    const run = harness(['mutate', '--cwd', dir, '--max-mutants', '40']);
+    expect(run.stdout).not.toMatch(/harness error/);
+    const runDir = join(dir, '.harness/runs', run.env.result.run_id);
+    const outcomes = JSON.parse(readFileSync(join(runDir, 'mutants.json'), 'utf8')) as { mutant: { line: number; replacement: string }; verdict: string; note: string }[];
+    const loop = outcomes.filter((o) => o.note.startsWith('Timeout'));
+    expect(loop.length).toBeGreaterThan(0);
+    expect(loop.every((o) => o.verdict === 'killed' && o.note.startsWith('Timeout reproduced'))).toBe(true);
+    const survived = outcomes.filter((o) => o.verdict === 'survived');
+    expect(survived.length).toBeGreaterThan(1);
+    expect(check(run, 'mutation').details.filter((d) => d.includes('survived'))).toHaveLength(survived.length);
+    // The survivors were answered by the batch (the canary failed, as it must), not one process each.
+    const batchLog = readFileSync(join(runDir, 'mutation.log'), 'utf8');
+    expect(batchLog).toMatch(/vitest-batch-child\.js/);
+    expect(batchLog).not.toMatch(/"canary"/);
+  });
 });

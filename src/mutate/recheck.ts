@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ToolContext } from '../model.js';
+import type { BatchJob } from '../tools/vitest-batch-child.js';
 import { findVitest, runVitest } from '../tools/vitest.js';
 import type { Candidate } from './mutants.js';
 
@@ -48,4 +50,47 @@ export async function recheck(
   } finally {
     writeFileSync(file, original);
   }
+}
+
+const BATCH_CHILD = fileURLToPath(new URL('../tools/vitest-batch-child.js', import.meta.url));
+
+/** A survivor to re-check, with the test files Stryker says cover it (relative to the group's cwd). */
+export interface RecheckItem {
+  mutant: Candidate;
+  tests: string[];
+}
+
+/**
+ * The survivors' answers from one vitest process for the whole group (the target's vitest Node API,
+ * one run per mutant, a canary first). Only "survives" is taken from it: a kill, a timeout, a run with
+ * no test or a canary that passed is asked again of its own plain vitest process.
+ */
+async function batchSurvivors(ctx: ToolContext, box: string, group: { cwd: string; config: string | null }, items: readonly RecheckItem[], n: number, limitMs: number) {
+  const originals = new Map(items.map(({ mutant }) => [join(box, mutant.file), readFileSync(join(box, mutant.file), 'utf8')]));
+  const runs = items.map(({ mutant, tests }) => ({ id: mutant.id, file: join(box, mutant.file), content: applyMutant(originals.get(join(box, mutant.file))!, mutant), tests: tests.map((t) => join(group.cwd, t)) }));
+  const job: BatchJob = { cwd: group.cwd, config: group.config, limitMs, runs };
+  const jobFile = join(ctx.runDir, `recheck-batch-${n}.json`);
+  writeFileSync(jobFile, JSON.stringify(job));
+  const survives = new Map<string, number>();
+  try {
+    const res = await ctx.exec([process.execPath, BATCH_CHILD, jobFile], { cwd: group.cwd, env: { ...process.env, CI: 'true' }, timeoutMs: limitMs * (items.length + 2) });
+    for (const line of res.stdout.split('\n')) {
+      const r = /^\{.*\}$/.test(line) ? (JSON.parse(line) as { id?: string; failed?: number; passed?: number }) : {};
+      if (r.id && r.failed === 0 && (r.passed ?? 0) > 0) survives.set(r.id, r.passed!);
+    }
+  } finally {
+    for (const [file, text] of originals) writeFileSync(file, text);
+  }
+  return survives;
+}
+
+/** Re-check every survivor of a group: batched in one vitest process when there are several. */
+export async function recheckAll(ctx: ToolContext, box: string, group: { cwd: string; config: string | null }, items: readonly RecheckItem[], n: number, limitMs: number): Promise<Map<string, Recheck>> {
+  const out = new Map<string, Recheck>();
+  const batched = items.length > 1 ? await batchSurvivors(ctx, box, group, items, n, limitMs) : new Map<string, number>();
+  for (const [k, { mutant, tests }] of items.entries()) {
+    const passed = batched.get(mutant.id);
+    out.set(mutant.id, passed !== undefined ? { verdict: 'survives', tests: passed } : await recheck(ctx, box, group, mutant, tests, n * 1000 + k, limitMs));
+  }
+  return out;
 }

@@ -38,6 +38,7 @@ export interface InstrumenterMutant {
 const require = createRequire(import.meta.url);
 const CHILD = fileURLToPath(new URL('./stryker-child.js', import.meta.url));
 const PROGRESS = fileURLToPath(new URL('./stryker-progress.js', import.meta.url));
+const CHOSEN = fileURLToPath(new URL('./stryker-chosen.js', import.meta.url));
 
 const quiet = new Proxy({}, { get: (_t, key) => (String(key).startsWith('is') ? () => false : () => undefined) });
 
@@ -61,8 +62,8 @@ export async function instrument(abs: string, source: string, runs: readonly [nu
 /**
  * Run Stryker (pinned @stryker-mutator/core + vitest-runner, through its API in a child process rooted
  * at `cwd` in the sandbox) on exactly the given mutant spans (`file` relative to `box`): one mutate
- * range per span (lines 1-based, columns 0-based), so only those (and mutants nested inside them) are
- * tested. Returns Stryker's results, or why there are none.
+ * range per span (lines 1-based, columns 0-based), and the harness-chosen ignorer, so the mutants
+ * nested inside a span are not run. Returns Stryker's results, or why there are none.
  */
 export async function runStryker(
   ctx: ToolContext,
@@ -75,9 +76,12 @@ export async function runStryker(
   const ranges = mutants.map((m) => `${relative(group.cwd, join(box, m.file))}:${m.line}:${m.col - 1}-${m.endLine}:${m.endCol - 1}`);
   const optionsFile = join(ctx.runDir, `stryker-${n}.options.json`);
   const resultsFile = join(ctx.runDir, `stryker-${n}.results.json`);
+  const chosenFile = join(ctx.runDir, `stryker-${n}.chosen.json`);
+  writeFileSync(chosenFile, JSON.stringify(mutants.map((m) => [m.line, m.col, m.endLine, m.endCol])));
   const options = {
     testRunner: 'vitest',
-    plugins: [require.resolve('@stryker-mutator/vitest-runner'), PROGRESS],
+    plugins: [require.resolve('@stryker-mutator/vitest-runner'), PROGRESS, CHOSEN],
+    ignorers: ['harness-chosen'],
     reporters: ['json', 'harness-progress'],
     jsonReporter: { fileName: join(ctx.runDir, `mutation-report-${n}.json`) },
     mutate: [...new Set(ranges)],
@@ -95,7 +99,7 @@ export async function runStryker(
   let pending = '';
   const res = await ctx.exec([process.execPath, CHILD, optionsFile, resultsFile], {
     cwd: group.cwd,
-    env: { ...process.env, CI: 'true' },
+    env: { ...process.env, CI: 'true', HARNESS_STRYKER_CHOSEN: chosenFile },
     onStdout: (chunk) => {
       pending += chunk;
       const lines = pending.split('\n');
