@@ -4,7 +4,8 @@ import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } f
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { harness, median, ratio, seconds, time } from './measure.js';
+import { barrelLibrary } from './generate.js';
+import { harness, median, ratio, seconds, tempDir, time } from './measure.js';
 
 // A package of GEN_FILES generated modules (real branching code, real tests) beside the demo's cli code.
 const GEN_FILES = Number(process.env.BENCH_GEN_FILES ?? 40);
@@ -41,11 +42,42 @@ const child = fileURLToPath(new URL('../dist/tools/stryker-child.js', import.met
  * spans), so exactly harness's mutants run; else every mutant inside the ranges, as raw Stryker does.
  */
 function rawStryker(cwd, options, chosen = null) {
-  const file = join(cwd, '..', '..', '.bench-stryker.json');
+  const file = join(tempDir(), 'stryker.json');
   const plugins = chosen ? [options.plugins[0], options.plugins[2]] : options.plugins.slice(0, 1);
   writeFileSync(file, JSON.stringify({ ...options, reporters: [], plugins, ignorers: chosen ? options.ignorers : [], jsonReporter: undefined }));
   const env = { ...process.env, CI: 'true', ...(chosen ? { HARNESS_STRYKER_CHOSEN: chosen } : {}) };
   return time(() => spawnSync(process.execPath, [child, file, `${file}.out`], { cwd, stdio: 'ignore', env }));
+}
+
+/** Harness's Stryker options and chosen-spans file from a mutate run's directory. */
+function strykerFiles(runDir) {
+  const find = (re) => join(runDir, readdirSync(runDir).find((f) => re.test(f)));
+  return { options: JSON.parse(readFileSync(find(/^stryker-\d+\.options\.json$/), 'utf8')), chosen: find(/^stryker-\d+\.chosen\.json$/) };
+}
+
+/**
+ * A generated library whose every test imports the barrel (so `vitest related` selects the whole
+ * suite): mutate on a new function against raw Stryker on the same ranges and on the same mutants.
+ */
+export async function barrelMutateRows(runs, modules) {
+  const m = { mutate: [], same: [], exact: [] };
+  for (let i = 0; i < runs; i++) {
+    const dir = tempDir();
+    barrelLibrary(dir, { modules });
+    appendFileSync(join(dir, 'src/m042.ts'), '\nexport function m042Clamp(x: number): number {\n  if (x < 0) return 0;\n  if (x > 9) return 9;\n  return x;\n}\n');
+    appendFileSync(join(dir, 'test/m042.test.ts'), "\nimport { m042Clamp } from '../src/index';\n\nit('clamps', () => {\n  expect([m042Clamp(-1), m042Clamp(0), m042Clamp(5), m042Clamp(9), m042Clamp(10)]).toEqual([0, 0, 5, 9, 9]);\n});\n");
+    const r = harness(['mutate', '--cwd', dir]);
+    m.mutate.push(r.ms);
+    const { options, chosen } = strykerFiles(join(dir, '.harness/runs', r.env.result.run_id));
+    m.same.push(rawStryker(dir, options));
+    m.exact.push(rawStryker(dir, options, chosen));
+  }
+  const med = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, median(v)]));
+  return [
+    [`barrel library (${modules} test files): mutate ÷ raw Stryker on the same ranges`, ratio(med.mutate, med.same), '≤ 1.20'],
+    ['barrel library: mutate ÷ raw Stryker on exactly the same mutants', ratio(med.mutate, med.exact), ''],
+    ['barrel library: mutate / raw Stryker same ranges / same mutants (s)', `${seconds(med.mutate)} / ${seconds(med.same)} / ${seconds(med.exact)}`, ''],
+  ];
 }
 
 export async function mutateRows(demo, runs) {
@@ -58,8 +90,7 @@ export async function mutateRows(demo, runs) {
     env = r.env;
     m.mutate.push(r.ms);
     const runDir = join(dir, '.harness/runs', env.result.run_id);
-    const options = JSON.parse(readFileSync(join(runDir, readdirSync(runDir).find((f) => /^stryker-\d+\.options\.json$/.test(f))), 'utf8'));
-    const chosen = join(runDir, readdirSync(runDir).find((f) => /^stryker-\d+\.chosen\.json$/.test(f)));
+    const { options, chosen } = strykerFiles(runDir);
     tested = JSON.parse(readFileSync(join(runDir, 'mutants.json'), 'utf8')).length;
     const cwd = join(dir, 'packages/cli');
     m.same.push(rawStryker(cwd, options));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gitInit, materialize } from '../scripts/fixture.js';
 import { barrelLibrary, rootConfigMonorepo, skeleton, workspace } from './generate.js';
 import { cleanup, direct, harness, median, medianOf, peakRssMb, ratio, run, seconds, tempDir } from './measure.js';
-import { mutateRows } from './mutate.js';
+import { barrelMutateRows, mutateRows } from './mutate.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PACKAGES = Number(process.env.BENCH_PACKAGES ?? 40);
@@ -171,7 +171,11 @@ if (section('shapes')) {
   row('barrel library: loop to the first failure / full suite (s)', `${seconds(median(first))} / ${seconds(median(suite))}`);
 }
 
-if (section('mutate')) for (const r of await mutateRows(demo, Number(process.env.BENCH_MUTATE_RUNS ?? RUNS))) row(...r);
+if (section('mutate')) {
+  const runs = Number(process.env.BENCH_MUTATE_RUNS ?? RUNS);
+  for (const r of await mutateRows(demo, runs)) row(...r);
+  for (const r of await barrelMutateRows(runs, Number(process.env.BENCH_BARREL_MODULES ?? 150))) row(...r);
+}
 
 row('peak RSS of the harness process over all runs above (MB)', peakRssMb());
 cleanup();

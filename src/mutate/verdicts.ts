@@ -44,18 +44,24 @@ function recheckedVerdict(m: Candidate, r: StrykerResult, again: Recheck): Outco
   return { mutant: m, verdict: 'survived', note: `survived (covered by ${r.coveredBy?.length ?? 0} tests)` };
 }
 
-/**
- * Run one group's mutants through Stryker, then judge each: Stryker's kills stand; what it says survived
- * (Survived, NoCoverage, Timeout) is asked again of plain vitest on its covering test files, since
- * Stryker's vitest runner has reported false survivors.
- */
-export async function judge(ctx: ToolContext, box: string, g: Group, mutants: readonly Candidate[], o: JudgeOptions): Promise<{ outcomes: Outcome[] } | { error: string }> {
+/** Stryker's results for one group's mutants, by mutant id. */
+export type StrykerById = Map<string, StrykerResult>;
+
+/** Run one group's mutants through Stryker. */
+export async function strykerResults(ctx: ToolContext, box: string, g: Group, mutants: readonly Candidate[], o: Pick<JudgeOptions, 'n' | 'progress'>): Promise<StrykerById | { error: string }> {
   const results = await runStryker(ctx, box, g, mutants, o.n, (i, t) => o.progress?.(`mutant ${i} of ${t}`));
-  if ('error' in results) return results;
-  const byId = new Map(results.map((r) => [resultId(box, r), r]));
+  return 'error' in results ? results : new Map(results.map((r) => [resultId(box, r), r]));
+}
+
+/**
+ * Judge each mutant from Stryker's results: Stryker's kills stand; what it says survived (Survived,
+ * NoCoverage, Timeout) is asked again of plain vitest on its covering test files, since Stryker's vitest
+ * runner has reported false survivors.
+ */
+export async function judge(ctx: ToolContext, box: string, g: Group, mutants: readonly Candidate[], byId: StrykerById, o: JudgeOptions): Promise<Outcome[]> {
   // Timeouts last: a hang ends the batch, and what follows it is asked one process at a time.
   const open = mutants.filter((m) => strykerVerdict(m, byId.get(m.id)) === null).sort((a, b) => Number(byId.get(a.id)!.status === 'Timeout') - Number(byId.get(b.id)!.status === 'Timeout'));
   if (open.length > 0) o.progress?.(`re-checking ${open.length} survivor(s) with plain vitest`);
   const again = await recheckAll(ctx, box, g, open.map((m) => ({ mutant: m, tests: coveringFiles(byId.get(m.id)!) })), o.n, o.recheckLimit);
-  return { outcomes: mutants.map((m) => strykerVerdict(m, byId.get(m.id)) ?? recheckedVerdict(m, byId.get(m.id)!, again.get(m.id)!)) };
+  return mutants.map((m) => strykerVerdict(m, byId.get(m.id)) ?? recheckedVerdict(m, byId.get(m.id)!, again.get(m.id)!));
 }
