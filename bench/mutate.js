@@ -2,6 +2,7 @@
 // package and raw Stryker on the same ranges (the options harness used, replayed through its child).
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { barrelLibrary } from './generate.js';
@@ -36,6 +37,7 @@ function mutateWorkspace(demo) {
 }
 
 const child = fileURLToPath(new URL('../dist/tools/stryker-child.js', import.meta.url));
+const core = createRequire(import.meta.url).resolve('@stryker-mutator/core');
 
 /**
  * Stryker alone with harness's options. `chosen`: with harness's ignorer too (the file naming the chosen
@@ -46,7 +48,7 @@ function rawStryker(cwd, options, chosen = null) {
   const plugins = chosen ? [options.plugins[0], options.plugins[2]] : options.plugins.slice(0, 1);
   writeFileSync(file, JSON.stringify({ ...options, reporters: [], plugins, ignorers: chosen ? options.ignorers : [], jsonReporter: undefined }));
   const env = { ...process.env, CI: 'true', ...(chosen ? { HARNESS_STRYKER_CHOSEN: chosen } : {}) };
-  return time(() => spawnSync(process.execPath, [child, file, `${file}.out`], { cwd, stdio: 'ignore', env }));
+  return time(() => spawnSync(process.execPath, [child, file, `${file}.out`, core], { cwd, stdio: 'ignore', env }));
 }
 
 /** Harness's Stryker options and chosen-spans file from a mutate run's directory. */

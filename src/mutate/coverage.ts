@@ -40,10 +40,9 @@ function firstError(report: VitestReport | null, tail: string): string {
  * sandbox, per vitest config, limited as loop's test is (the changed scopes' directories, the projects
  * the repo's test command runs). Chosen over Stryker's perTest coverage because it answers for every
  * changed statement, not only for the mutants selected to run. The verdict is the tests' (the JSON
- * report), never the repo's coverage thresholds: gate enforces those. `--exclude .stryker-tmp`: a copy
- * Stryker left there holds no test of ours.
+ * report), never the repo's coverage thresholds: gate enforces those.
  */
-export async function lineCoverage(ctx: ToolContext, box: string, group: CoverageGroup, n: number, tests: readonly string[] | null = null): Promise<LineCoverage | BaselineFailure | { error: string }> {
+export async function lineCoverage(ctx: ToolContext, box: string, group: CoverageGroup, n: number): Promise<LineCoverage | BaselineFailure | { error: string }> {
   const tool = findVitest(box, group.cwd);
   if ('missing' in tool) return { error: tool.missing };
   const reports = join(ctx.runDir, `coverage-${n}`);
@@ -55,9 +54,8 @@ export async function lineCoverage(ctx: ToolContext, box: string, group: Coverag
     report: join(ctx.runDir, `coverage-${n}.vitest.json`),
     // Only the tests whose imports reach the changed files (as Stryker's own dry run picks them): a test
     // reaching them otherwise (a dynamic import) is not run, and their lines then fail as untested.
-    // Given `tests` (absolute test files), exactly those.
-    ...(tests ? {} : { related: [...group.files.keys()].map((f) => join(box, f)) }),
-    args: [...coverage, ...include, '--reporter=default', '--passWithNoTests', '--exclude', '**/.stryker-tmp/**', ...group.extra, ...(tests ?? [])],
+    related: [...group.files.keys()].map((f) => join(box, f)),
+    args: [...coverage, ...include, '--reporter=default', '--passWithNoTests', ...group.extra],
   });
   if (res.aborted) return { error: 'the coverage run was interrupted' };
   if (/Cannot find (package|dependency) '@vitest\/coverage-v8'|MISSING DEPENDENCY/i.test(res.tail)) {

@@ -8,11 +8,12 @@ import { noDiffReason } from '../scope/reasons.js';
 import { scriptProjects } from '../config/workspace.js';
 import { ownerOf, prefixesOf } from '../scope/resolve.js';
 import { findPackage, nearest, packageVersion } from '../tools/find.js';
+import { strykerFor } from '../tools/stryker-install.js';
 import { findVitest, projectArgs, runVitest, VITEST_CONFIGS } from '../tools/vitest.js';
 import { boundedMs } from '../util/time.js';
 import { lineCoverage } from './coverage.js';
 import { enumerate, select, type Candidate } from './mutants.js';
-import { judge, strykerResults, type Group, type Outcome, type StrykerById } from './verdicts.js';
+import { judge, strykerResults, type Group, type Outcome } from './verdicts.js';
 import { createSandbox, removeSandbox, type Sandbox } from './sandbox.js';
 
 /** What the mutation stages read: a tool context plus the run's config, scope and diff. */
@@ -45,18 +46,13 @@ export interface Judged {
   stale: { id: string; reason: string }[];
 }
 
-/** Supported vitest majors: Stryker 9.6.1 with vitest 5 silently reports every mutant Survived. */
-const SUPPORTED_VITEST = [2, 3, 4];
-
-function vitestMajorProblem(root: string, dirs: string[]): string | null {
+/** Why mutate cannot run on the files under these directories: no vitest, or no Stryker valid with it. */
+function toolProblem(root: string, dirs: string[]): string | null {
   for (const d of dirs) {
     const pkg = findPackage(root, join(root, d), 'vitest');
     if (!pkg) return `vitest is not installed for ${d || '.'} (npm i -D vitest)`;
-    const version = packageVersion(pkg);
-    const major = Number(version.split('.')[0]);
-    if (!SUPPORTED_VITEST.includes(major)) {
-      return `vitest ${version} is not supported by harness mutate (Stryker 9.6.1 reports every mutant of vitest ${major} as survived); supported majors: ${SUPPORTED_VITEST.join(', ')}`;
-    }
+    const stryker = strykerFor(root, join(root, d), packageVersion(pkg));
+    if ('error' in stryker) return stryker.error;
   }
   return null;
 }
@@ -74,7 +70,7 @@ async function changedLines(ctx: MutateContext): Promise<Map<string, number[]> |
   const globby = [...changed.keys()].filter((f) => /[[\]{}()*?!]/.test(f));
   if (globby.length > 0) return { error: `Stryker cannot mutate files whose path has glob characters ([]{}()*?!): ${globby.join(', ')}` };
   if (changed.size === 0) return changed;
-  const problem = vitestMajorProblem(ctx.root, [...new Set([...changed.keys()].map((f) => dirname(f)))]);
+  const problem = toolProblem(ctx.root, [...new Set([...changed.keys()].map((f) => dirname(f)))]);
   return problem ? { error: problem } : changed;
 }
 
@@ -95,24 +91,13 @@ function groupsOf(ctx: MutateContext, box: string, changed: Map<string, number[]
   return [...groups.values()].map(({ whole, ...g }) => ({ ...g, targets: whole ? [] : [...new Set(g.targets)] }));
 }
 
-/**
- * One group's line coverage: over `tests` when Stryker already named the test files covering the
- * group's mutants, and then again over every related test when that run leaves a line untested (a line
- * holding no mutant may be run only by a test covering none), so "untested" always means every test.
- */
-async function groupCoverage(ctx: MutateContext, box: string, g: Group, n: number, tests: string[] | null) {
-  const narrow = tests && tests.length > 0 ? await lineCoverage(ctx, box, g, n, tests) : null;
-  if (narrow && !('baseline' in narrow) && !('error' in narrow) && narrow.untested.length === 0 && narrow.unknown.length === 0) return narrow;
-  return lineCoverage(ctx, box, g, n);
-}
-
 /** Stage 3: which changed lines the tests execute, and how long the tests took (for re-check limits). */
-async function coverageOf(ctx: MutateContext, box: Sandbox, groups: readonly Group[], tests: (string[] | null)[]) {
+async function coverageOf(ctx: MutateContext, box: Sandbox, groups: readonly Group[]) {
   const untested: Finding[] = [];
   const executed = new Map<string, number[]>();
   const started = performance.now();
   for (const [n, g] of groups.entries()) {
-    const cov = await groupCoverage(ctx, box.box, g, n, tests[n] ?? null);
+    const cov = await lineCoverage(ctx, box.box, g, n);
     if ('baseline' in cov) return baselineFailure(ctx, box, g, cov.baseline);
     if ('error' in cov) return { error: cov.error };
     if (cov.unknown.length > 0) return { error: `no coverage data for ${cov.unknown.join(', ')}: its lines cannot be judged` };
@@ -140,27 +125,23 @@ async function baselineFailure(ctx: MutateContext, box: Sandbox, g: Group, line:
     : { error: `the tests fail before any mutation: ${line} — fix them first (harness loop runs them)`, fatal: false };
 }
 
-/** The changed lines' mutants, less the accepted ones (`[[mutate.accept]]`: never run, always listed), and the stale accepts. */
-function acceptsOf(ctx: MutateContext, all: readonly Candidate[]) {
-  const accepts = new Map(ctx.config.mutate.accept.map((a) => [a.id, a.reason]));
-  return {
-    open: all.filter((c) => !accepts.has(c.id)),
-    accepted: all.filter((c) => accepts.has(c.id)).map((mutant) => ({ mutant, reason: accepts.get(mutant.id)! })),
-    stale: ctx.config.mutate.accept.filter((a) => !all.some((c) => c.id === a.id)),
-  };
-}
-
-/** Stage 4: the mutants to run — `--mutant` ids exactly, else a breadth-first selection — of those not on an untested line. */
-function chooseMutants(open: readonly Candidate[], cov: { untested: Finding[]; executed: Map<string, number[]> }, opts: MutateOptions): { chosen: Candidate[] } | { error: string } {
-  // Mutants are enumerated over all changed lines (one may span a closing `}` that is not executable);
-  // those starting on an untested line are dropped: that line already fails on its own.
+/** Stage 4: the mutants to run — `--mutant` ids exactly, else a breadth-first selection. */
+async function chooseMutants(ctx: MutateContext, box: string, changed: Map<string, number[]>, cov: { untested: Finding[]; executed: Map<string, number[]> }, opts: MutateOptions) {
+  // Enumerate over all changed lines (a mutant may span a closing `}` that is not executable), then
+  // drop mutants that start on an untested line: those lines already fail on their own.
   const untestedAt = new Set(cov.untested.map((u) => `${u.path}:${u.line}`));
-  const tested = open.filter((c) => cov.executed.has(c.file) && !untestedAt.has(`${c.file}:${c.line}`));
-  if (!opts.only) return { chosen: select(tested, opts.maxMutants) };
-  const chosen = tested.filter((c) => opts.only!.includes(c.id));
+  const all = await enumerate(box, changed);
+  const candidates = all.filter((c) => cov.executed.has(c.file) && !untestedAt.has(`${c.file}:${c.line}`));
+  // An accepted (equivalent) mutant is never run, always listed; an accept matching no mutant of the change is stale.
+  const accepts = new Map(ctx.config.mutate.accept.map((a) => [a.id, a.reason]));
+  const accepted = all.filter((c) => accepts.has(c.id)).map((mutant) => ({ mutant, reason: accepts.get(mutant.id)! }));
+  const stale = ctx.config.mutate.accept.filter((a) => !all.some((c) => c.id === a.id));
+  const open = candidates.filter((c) => !accepts.has(c.id));
+  if (!opts.only) return { chosen: select(open, opts.maxMutants), accepted, stale };
+  const chosen = open.filter((c) => opts.only!.includes(c.id));
   const missing = opts.only.filter((id) => !chosen.some((c) => c.id === id));
-  if (missing.length > 0) return { error: `no such mutant on the changed lines: ${missing.join(', ')} (the code changed since, or it is accepted?)` };
-  return { chosen };
+  if (missing.length > 0) return { error: `no such mutant on the changed lines: ${missing.join(', ')} (the code changed since, or it is accepted?)`, accepted, stale };
+  return { chosen, accepted, stale };
 }
 
 /** What the stages know so far: reported whatever stops them. */
@@ -168,47 +149,22 @@ interface Known extends Judged {
   untested: Finding[] | null;
 }
 
-/**
- * Stryker first, on every open mutant, when all of them fit under the limit (so the selection cannot
- * depend on coverage: mutants on untested lines cost Stryker nothing, NoCoverage, and are dropped). Its
- * dry run names the test files covering the mutants, and the coverage run then takes only those: one
- * run of the related tests where there were two. null: coverage first, as when the limit selects.
- */
-async function strykerFirst(ctx: MutateContext, box: string, groups: readonly Group[], open: readonly Candidate[], opts: MutateOptions): Promise<(StrykerById | { error: string })[] | null> {
-  if (opts.only || open.length > opts.maxMutants) return null;
-  const out: (StrykerById | { error: string })[] = [];
-  for (const [i, g] of groups.entries()) {
-    const mine = open.filter((c) => g.files.has(c.file));
-    out.push(mine.length === 0 ? new Map() : await strykerResults(ctx, box, g, mine, { n: groups.length + i, progress: opts.progress }));
-  }
-  return out;
-}
-
-/** The test files (absolute) Stryker says cover a group's mutants; null when it cannot say (an error, a static mutant run by every test). */
-function coveringTests(g: Group, byId: StrykerById | { error: string }): string[] | null {
-  if ('error' in byId) return null;
-  const ran = [...byId.values()].filter((r) => r.status !== 'Ignored' && r.status !== 'NoCoverage');
-  if (ran.some((r) => !r.coveredBy || r.coveredBy.length === 0)) return null;
-  return [...new Set(ran.flatMap((r) => r.coveredBy!.map((id) => join(g.cwd, id.split('#')[0]!))))];
-}
-
 /** Stages 3–5 in the sandbox: coverage, the chosen mutants, Stryker and the re-check per group. */
 async function inSandbox(ctx: MutateContext, opts: MutateOptions, box: Sandbox, changed: Map<string, number[]>, known: Known): Promise<MutateResult> {
   const groups = groupsOf(ctx, box.box, changed);
-  const { open, accepted, stale } = acceptsOf(ctx, await enumerate(box.box, changed));
-  Object.assign(known, { accepted, stale });
-  const ran = await strykerFirst(ctx, box.box, groups, open, opts);
-  const cov = await coverageOf(ctx, box, groups, groups.map((g, i) => (ran ? coveringTests(g, ran[i]!) : null)));
+  const cov = await coverageOf(ctx, box, groups);
   if ('error' in cov) return { kind: 'error', error: cov.error!, ...known, untested: null, ...('fatal' in cov && cov.fatal ? { fatal: true } : {}) };
   known.untested = cov.untested;
-  const choice = chooseMutants(open, cov, opts);
-  if ('error' in choice) return { kind: 'error', error: choice.error, ...known };
+  const { chosen, error, accepted, stale } = await chooseMutants(ctx, box.box, changed, cov, opts);
+  known.accepted = accepted;
+  known.stale = stale;
+  if (error !== undefined || !chosen) return { kind: 'error', error: error ?? 'no mutants chosen', ...known };
   // A re-check that runs this much longer than all the tests did is a reproduced timeout (whole ms, at most an hour).
   const recheckLimit = boundedMs(Math.max(15_000, 3 * cov.ms), 3_600_000);
   for (const [i, g] of groups.entries()) {
-    const mine = choice.chosen.filter((c: Candidate) => g.files.has(c.file));
+    const mine = chosen.filter((c: Candidate) => g.files.has(c.file));
     if (mine.length === 0) continue;
-    const byId = ran?.[i] ?? (await strykerResults(ctx, box.box, g, mine, { n: groups.length + i, progress: opts.progress }));
+    const byId = await strykerResults(ctx, box.box, g, mine, { n: groups.length + i, progress: opts.progress });
     if ('error' in byId) return { kind: 'error', error: byId.error, ...known };
     known.outcomes.push(...(await judge(ctx, box.box, g, mine, byId, { n: groups.length + i, recheckLimit, progress: opts.progress })));
   }

@@ -27,7 +27,7 @@ export function removeStaleSandboxes(root: string): void {
  * `.vite-temp/`, …). Linked, the sandbox's runs would write through into the user's work tree; left
  * out, the tools make fresh ones in the sandbox.
  */
-const TOOL_CACHES = new Set(['.vite', '.vite-temp', '.vitest', '.cache']);
+const TOOL_CACHES = new Set(['.vite', '.vite-temp', '.vitest', '.vitest-cache', '.cache']);
 
 /**
  * Mirror a node_modules directory entry by entry. A link into the repository itself (a workspace

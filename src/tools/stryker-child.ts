@@ -1,15 +1,14 @@
 /**
  * Child process entry for `harness mutate`: runs Stryker through its API with the working directory
  * set by the parent (Stryker roots itself at process.cwd()) and writes the mutant results as JSON.
- * argv: <options.json> <results.json>.
+ * argv: <options.json> <results.json> <the core's entry file: the target's Stryker or harness's>.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
-const require = createRequire(import.meta.url);
-const [optionsFile, resultsFile] = process.argv.slice(2) as [string, string];
+const [optionsFile, resultsFile, core] = process.argv.slice(2) as [string, string, string];
 const options = JSON.parse(readFileSync(optionsFile, 'utf8')) as Record<string, unknown>;
-const { Stryker } = (await import(require.resolve('@stryker-mutator/core'))) as {
+const { Stryker } = (await import(pathToFileURL(core).href)) as {
   Stryker: new (o: unknown) => { runMutationTest(): Promise<unknown[]> };
 };
 const results = await new Stryker(options).runMutationTest();

@@ -8,7 +8,6 @@
  * no file name, so spans match by location alone, which only ever keeps more.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 
 interface Loc {
   start: { line: number; column: number };
@@ -33,10 +32,6 @@ class ChosenIgnorer {
   }
 }
 
-const require = createRequire(import.meta.url);
-const { declareClassPlugin, PluginKind } = require('@stryker-mutator/api/plugin') as {
-  declareClassPlugin: (kind: unknown, name: string, cls: unknown) => unknown;
-  PluginKind: { Ignore: unknown };
-};
-
-export const strykerPlugins = [declareClassPlugin(PluginKind.Ignore, 'harness-chosen', ChosenIgnorer)];
+// A plain declaration, not @stryker-mutator/api's helper: the api harness would load is not the one the
+// target's Stryker loads (a second copy, half-loaded while Stryker imports its plugins in parallel).
+export const strykerPlugins = [{ kind: 'Ignore', name: 'harness-chosen', injectableClass: ChosenIgnorer }];

@@ -2,7 +2,6 @@
  * A Stryker reporter plugin (loaded by Stryker in the child process) that prints
  * `HARNESS_MUTANT <done> <total>` lines on stdout, which the harness turns into progress.
  */
-import { createRequire } from 'node:module';
 
 let total = 0;
 let done = 0;
@@ -18,10 +17,6 @@ class ProgressReporter {
   }
 }
 
-const require = createRequire(import.meta.url);
-const { declareClassPlugin, PluginKind } = require('@stryker-mutator/api/plugin') as {
-  declareClassPlugin: (kind: unknown, name: string, cls: unknown) => unknown;
-  PluginKind: { Reporter: unknown };
-};
-
-export const strykerPlugins = [declareClassPlugin(PluginKind.Reporter, 'harness-progress', ProgressReporter)];
+// A plain declaration, not @stryker-mutator/api's helper: the api harness would load is not the one the
+// target's Stryker loads (a second copy, half-loaded while Stryker imports its plugins in parallel).
+export const strykerPlugins = [{ kind: 'Reporter', name: 'harness-progress', injectableClass: ProgressReporter }];

@@ -3,7 +3,9 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ToolContext } from '../model.js';
+import type { ExecResult, ToolContext } from '../model.js';
+import { findPackage, packageVersion } from './find.js';
+import { strykerFor } from './stryker-install.js';
 
 export type MutantStatus = 'Killed' | 'Survived' | 'NoCoverage' | 'Timeout' | 'CompileError' | 'RuntimeError' | 'Ignored' | 'Pending';
 
@@ -59,11 +61,49 @@ export async function instrument(abs: string, source: string, runs: readonly [nu
   return mutants;
 }
 
+/** Stryker's options for one group's run: exactly the given spans, harness's plugins, in place. */
+function strykerOptions(ctx: ToolContext, box: string, group: { cwd: string; config: string | null }, runner: string, mutants: readonly Span[], n: number) {
+  const ranges = mutants.map((m) => `${relative(group.cwd, join(box, m.file))}:${m.line}:${m.col - 1}-${m.endLine}:${m.endCol - 1}`);
+  return {
+    testRunner: 'vitest',
+    plugins: [runner, PROGRESS, CHOSEN],
+    ignorers: ['harness-chosen'],
+    reporters: ['json', 'harness-progress'],
+    jsonReporter: { fileName: join(ctx.runDir, `mutation-report-${n}.json`) },
+    mutate: [...new Set(ranges)],
+    coverageAnalysis: 'perTest',
+    concurrency: availableParallelism(),
+    // In place: the sandbox is harness's own copy already, and Stryker's copy would rewrite tsconfigs
+    // through the target's TypeScript, which from TypeScript 7 has no JS API.
+    inPlace: true,
+    tempDirName: '.stryker-tmp',
+    cleanTempDir: 'always',
+    logLevel: 'info',
+    fileLogLevel: 'off',
+    incremental: false,
+    thresholds: { high: 100, low: 100, break: null },
+    ...(group.config ? { vitest: { configFile: relative(group.cwd, group.config) } } : {}),
+  };
+}
+
+/** Stryker's results, or why it wrote none (its first error lines). */
+function readResults(resultsFile: string, res: ExecResult): StrykerResult[] | { error: string } {
+  try {
+    return JSON.parse(readFileSync(resultsFile, 'utf8')) as StrykerResult[];
+  } catch {
+    const lines = res.tail.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim()).filter(Boolean);
+    const errors = lines.filter((l) => /\b(ERROR|Error)\b/.test(l));
+    const why = (errors.length > 0 ? errors.slice(0, 2) : lines.slice(-3)).join(' | ');
+    return { error: `Stryker did not finish (exit ${res.code ?? res.signal}): ${why}` };
+  }
+}
+
 /**
- * Run Stryker (pinned @stryker-mutator/core + vitest-runner, through its API in a child process rooted
- * at `cwd` in the sandbox) on exactly the given mutant spans (`file` relative to `box`): one mutate
- * range per span (lines 1-based, columns 0-based), and the harness-chosen ignorer, so the mutants
- * nested inside a span are not run. Returns Stryker's results, or why there are none.
+ * Run Stryker (the target's own @stryker-mutator/core + vitest-runner, else the bundled 9.6.1, through
+ * its API in a child process rooted at `cwd` in the sandbox) on exactly the given mutant spans (`file`
+ * relative to `box`): one mutate range per span (lines 1-based, columns 0-based), and the harness-chosen
+ * ignorer, so the mutants nested inside a span are not run. In place, so the mutated files are restored
+ * afterwards whatever became of Stryker. Returns Stryker's results, or why there are none.
  */
 export async function runStryker(
   ctx: ToolContext,
@@ -73,52 +113,26 @@ export async function runStryker(
   n: number,
   onProgress: (done: number, total: number) => void,
 ): Promise<StrykerResult[] | { error: string }> {
-  const ranges = mutants.map((m) => `${relative(group.cwd, join(box, m.file))}:${m.line}:${m.col - 1}-${m.endLine}:${m.endCol - 1}`);
-  const optionsFile = join(ctx.runDir, `stryker-${n}.options.json`);
-  const resultsFile = join(ctx.runDir, `stryker-${n}.results.json`);
-  const chosenFile = join(ctx.runDir, `stryker-${n}.chosen.json`);
+  const vitest = findPackage(box, group.cwd, 'vitest');
+  const install = vitest ? strykerFor(box, group.cwd, packageVersion(vitest)) : { error: 'vitest is not installed' };
+  if ('error' in install) return install;
+  const [optionsFile, resultsFile, chosenFile] = ['options', 'results', 'chosen'].map((k) => join(ctx.runDir, `stryker-${n}.${k}.json`)) as [string, string, string];
   writeFileSync(chosenFile, JSON.stringify(mutants.map((m) => [m.line, m.col, m.endLine, m.endCol])));
-  const options = {
-    testRunner: 'vitest',
-    plugins: [require.resolve('@stryker-mutator/vitest-runner'), PROGRESS, CHOSEN],
-    ignorers: ['harness-chosen'],
-    reporters: ['json', 'harness-progress'],
-    jsonReporter: { fileName: join(ctx.runDir, `mutation-report-${n}.json`) },
-    mutate: [...new Set(ranges)],
-    coverageAnalysis: 'perTest',
-    concurrency: availableParallelism(),
-    tempDirName: '.stryker-tmp',
-    cleanTempDir: 'always',
-    logLevel: 'info',
-    fileLogLevel: 'off',
-    incremental: false,
-    thresholds: { high: 100, low: 100, break: null },
-    ...(group.config ? { vitest: { configFile: relative(group.cwd, group.config) } } : {}),
-  };
-  writeFileSync(optionsFile, JSON.stringify(options, null, 2));
+  writeFileSync(optionsFile, JSON.stringify(strykerOptions(ctx, box, group, install.runner, mutants, n), null, 2));
+  const originals = new Map([...new Set(mutants.map((m) => join(box, m.file)))].map((f) => [f, readFileSync(f)]));
   let pending = '';
-  const res = await ctx.exec([process.execPath, CHILD, optionsFile, resultsFile], {
-    cwd: group.cwd,
-    env: { ...process.env, CI: 'true', HARNESS_STRYKER_CHOSEN: chosenFile },
-    onStdout: (chunk) => {
-      pending += chunk;
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const l of lines) {
-        const m = /^HARNESS_MUTANT (\d+) (\d+)$/.exec(l);
-        if (m) onProgress(+m[1]!, +m[2]!);
-      }
-    },
-  });
-  if (res.aborted) return { error: 'Stryker was interrupted' };
-  let results: StrykerResult[];
   try {
-    results = JSON.parse(readFileSync(resultsFile, 'utf8')) as StrykerResult[];
-  } catch {
-    const lines = res.tail.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim()).filter(Boolean);
-    const errors = lines.filter((l) => /\b(ERROR|Error)\b/.test(l));
-    const why = (errors.length > 0 ? errors.slice(0, 2) : lines.slice(-3)).join(' | ');
-    return { error: `Stryker did not finish (exit ${res.code ?? res.signal}): ${why}` };
+    const res = await ctx.exec([process.execPath, CHILD, optionsFile, resultsFile, install.core], {
+      cwd: group.cwd,
+      env: { ...process.env, CI: 'true', HARNESS_STRYKER_CHOSEN: chosenFile },
+      onStdout: (chunk) => {
+        const lines = (pending + chunk).split('\n');
+        pending = lines.pop()!;
+        for (const m of lines.map((l) => /^HARNESS_MUTANT (\d+) (\d+)$/.exec(l))) if (m) onProgress(+m[1]!, +m[2]!);
+      },
+    });
+    return res.aborted ? { error: 'Stryker was interrupted' } : readResults(resultsFile, res);
+  } finally {
+    for (const [file, text] of originals) if (!readFileSync(file).equals(text)) writeFileSync(file, text);
   }
-  return results;
 }

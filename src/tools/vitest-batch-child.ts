@@ -37,7 +37,7 @@ const { createVitest } = (await import(pathToFileURL(join(vitestDir, nodeEntry))
   createVitest(mode: 'test', options: Record<string, unknown>): Promise<VitestLike>;
 };
 const quiet = {};
-const vitest = await createVitest('test', { ...(job.config ? { config: job.config } : {}), root: job.cwd, watch: false, cache: false, coverage: { enabled: false }, reporters: [quiet], testTimeout: 10_000 });
+const vitest = await createVitest('test', { ...(job.config ? { config: job.config } : {}), root: job.cwd, watch: false, cache: false, fsModuleCache: false, coverage: { enabled: false }, reporters: [quiet], testTimeout: 10_000 });
 
 /** Run `tests` (all of the config's when none) with `content` in `file`: counts of failed and passed tests. */
 async function runWith(file: string, content: string, tests: readonly string[]) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ExecResult, Finding, ToolContext } from '../model.js';
-import { locate, repoPath, type Located, type ToolSpec } from './find.js';
+import { locate, packageVersion, repoPath, type Located, type ToolSpec } from './find.js';
 
 export const VITEST: ToolSpec = { pkg: 'vitest', bin: 'vitest' };
 export const VITEST_CONFIGS = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'].flatMap((e) => [`vitest.config.${e}`, `vite.config.${e}`]);
@@ -19,6 +19,11 @@ export interface VitestReport {
   numPassedTests: number;
   numFailedTests: number;
   testResults: VitestFile[];
+}
+
+/** The major version of the vitest whose bin script `argv` runs (`node <pkg>/vitest.mjs`). */
+export function vitestMajor(argv: readonly string[]): number {
+  return Number(packageVersion(dirname(argv[1]!)).split('.')[0]);
 }
 
 export function findVitest(root: string, fromDir: string): Located {
@@ -81,9 +86,11 @@ export interface VitestRun {
  */
 export async function runVitest(ctx: ToolContext, argv: readonly string[], run: VitestRun): Promise<{ res: ExecResult; report: VitestReport | null }> {
   const reporting = run.report ? ['--reporter=json', `--outputFile.json=${run.report}`] : [];
-  // --no-cache: vitest's results cache would be written into the user's tree (node_modules/.vite/ beside the config).
+  // --no-cache: vitest's results cache would be written into the user's tree (node_modules/.vite/ beside
+  // the config); from Vitest 5 its module cache too (node_modules/.vitest-cache/), a flag Vitest 4 refuses.
+  const caches = ['--no-cache', ...(vitestMajor(argv) >= 5 ? ['--no-fsModuleCache'] : [])];
   const verb = run.related ? ['related', ...run.related, '--run'] : ['run'];
-  const res = await ctx.exec([...argv, ...verb, '--no-cache', ...(run.config ? ['--config', run.config] : []), ...reporting, ...run.args], {
+  const res = await ctx.exec([...argv, ...verb, ...caches, ...(run.config ? ['--config', run.config] : []), ...reporting, ...run.args], {
     cwd: run.cwd,
     env: { ...process.env, CI: 'true' },
     ...(run.timeoutMs ? { timeoutMs: run.timeoutMs } : {}),
