@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Install a pinned toolchain (toolchain/<name>/: package.json + package-lock.json, and any
 // workspace package.json files beside them) into the git-ignored .toolchain/<name>/ with `npm ci`,
-// and hand back its directory and Node binary. Tests materialize fixtures against its node_modules.
+// (plus package.json "toolchainLinks"), and hand back its directory and Node binary. Tests materialize fixtures against its node_modules.
 //
 //   node scripts/toolchain.js [name]     installs (default name: current) and prints the dir
 //
@@ -130,6 +130,19 @@ function npmCi(dir) {
   }
 }
 
+// package.json "toolchainLinks": {"name": "dir/inside/the/install"}: node_modules/<name> as a relative
+// symlink to it (a package installed in a nested workspace, beside dependencies the root cannot have).
+function linkExtras(src, dir) {
+  const { toolchainLinks = {} } = JSON.parse(fs.readFileSync(path.join(src, 'package.json'), 'utf8'));
+  for (const [name, target] of Object.entries(toolchainLinks)) {
+    const from = path.join(dir, 'node_modules', ...name.split('/'));
+    if (!fs.existsSync(path.join(dir, target, 'package.json'))) throw new Error(`toolchain: toolchainLinks ${name}: no package at ${target}`);
+    if (fs.existsSync(from)) throw new Error(`toolchain: toolchainLinks ${name}: node_modules/${name} exists already`);
+    fs.mkdirSync(path.dirname(from), { recursive: true });
+    fs.symlinkSync(path.relative(path.dirname(from), path.join(dir, target)), from, 'dir');
+  }
+}
+
 /** npm ci into a temporary directory, check its Node, write the record last, and rename it into place. */
 function install(src, dir, digest) {
   const tmp = `${dir}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
@@ -139,6 +152,7 @@ function install(src, dir, digest) {
       fs.copyFileSync(path.join(src, file), path.join(tmp, file));
     }
     npmCi(tmp);
+    linkExtras(src, tmp);
     const node = pinnedNode(src, tmp);
     const version = execFileSync(node.bin, ['--version'], { encoding: 'utf8', timeout: 60_000 }).trim();
     if (version !== `v${node.version}`) throw new Error(`toolchain: ${node.bin} is ${version}, not the pinned v${node.version}`);
