@@ -21,9 +21,9 @@ import { ensureToolchain } from './toolchain.js';
 const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const HARNESS_NODE_MODULES = fileURLToPath(new URL('../node_modules/', import.meta.url));
 
-// Tool caches that must never be shared with (and written into) the harness's
-// own node_modules through a symlink.
-const SKIP_ENTRIES = new Set(['.cache', '.vite', '.vite-temp', '.vitest']);
+// Tool caches that must never be shared with (and written into) the harness's (or a toolchain's)
+// own node_modules through a symlink; .vitest-cache is Vitest 5's fsModuleCache.
+const SKIP_ENTRIES = new Set(['.cache', '.vite', '.vite-temp', '.vitest', '.vitest-cache']);
 
 /**
  * @typedef {object} ModuleOptions
