@@ -9,23 +9,29 @@
 // node_modules/typescript then points at the harness's node_modules/typescript-5, and
 // node_modules/.bin becomes a real directory whose tsc/tsserver come from typescript-5 and
 // which has no tsgo. The same shape passed to materialize() overrides it per call.
+// {"toolchain": "current"} takes every module from the pinned toolchain that scripts/toolchain.js
+// installs into .toolchain/current/ (installed on first use) instead of the harness's node_modules;
+// a call's {"modules": "/abs/node_modules"} names any such directory. link/omit then apply to it.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureToolchain } from './toolchain.js';
 
 const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const HARNESS_NODE_MODULES = fileURLToPath(new URL('../node_modules/', import.meta.url));
 
-// Tool caches that must never be shared with (and written into) the harness's
-// own node_modules through a symlink.
-const SKIP_ENTRIES = new Set(['.cache', '.vite', '.vite-temp', '.vitest']);
+// Tool caches that must never be shared with (and written into) the harness's (or a toolchain's)
+// own node_modules through a symlink; .vitest-cache is Vitest 5's fsModuleCache.
+const SKIP_ENTRIES = new Set(['.cache', '.vite', '.vite-temp', '.vitest', '.vitest-cache']);
 
 /**
  * @typedef {object} ModuleOptions
  * @property {Record<string, string>} [link] node_modules/<name> -> the harness's node_modules/<target>
  *   (an npm alias such as typescript-5), with <name>'s bins taken from <target>
  * @property {string[]} [omit] harness modules (and their bins) left out of node_modules
+ * @property {string} [toolchain] take the modules from this toolchain (toolchain/<name>) instead
+ * @property {string} [modules] (per call only) an absolute node_modules directory to take them from
  */
 
 function readFixtureOptions(src) {
@@ -40,9 +46,14 @@ function readFixtureOptions(src) {
  * omitted (a name it omits is no longer linked).
  * @param {ModuleOptions} file
  * @param {ModuleOptions} call
- * @returns {{link: Map<string, string>, omit: Set<string>}}
+ * @returns {{link: Map<string, string>, omit: Set<string>, root: string}} root: the node_modules linked in
  */
 function mergeOptions(file, call) {
+  const toolchain = call.toolchain ?? file.toolchain;
+  const root = call.modules ?? (toolchain ? path.join(ensureToolchain(toolchain).dir, 'node_modules') : HARNESS_NODE_MODULES);
+  if (call.modules !== undefined && !(typeof root === 'string' && path.isAbsolute(root) && fs.existsSync(root))) {
+    throw new Error(`fixture: options "modules" must be an absolute node_modules directory, not ${JSON.stringify(root)}`);
+  }
   for (const [where, opts] of [['fixture.json', file], ['options', call]]) {
     if (opts.link !== undefined && (typeof opts.link !== 'object' || opts.link === null || Array.isArray(opts.link))) {
       throw new Error(`fixture: ${where} "link" must be an object of name -> harness module`);
@@ -60,11 +71,11 @@ function mergeOptions(file, call) {
   }
   for (const name of omit) link.delete(name);
   for (const [name, target] of link) {
-    if (typeof target !== 'string' || !fs.existsSync(path.join(HARNESS_NODE_MODULES, target, 'package.json'))) {
-      throw new Error(`fixture: link ${JSON.stringify(name)} -> ${JSON.stringify(target)}: no such harness module`);
+    if (typeof target !== 'string' || !fs.existsSync(path.join(root, target, 'package.json'))) {
+      throw new Error(`fixture: link ${JSON.stringify(name)} -> ${JSON.stringify(target)}: no such module in ${root}`);
     }
   }
-  return { link, omit };
+  return { link, omit, root };
 }
 
 /** @returns {Record<string, string>} bin name -> path relative to the package dir */
@@ -74,17 +85,17 @@ function declaredBins(pkgDir) {
   return bin ?? {};
 }
 
-// Top-level module name (typescript, @scope/pkg) that the real path p lies in, if any.
-function owningModule(p) {
-  const rel = path.relative(HARNESS_NODE_MODULES, p).split(path.sep);
+// Top-level module name (typescript, @scope/pkg) of node_modules root that the real path p lies in, if any.
+function owningModule(root, p) {
+  const rel = path.relative(root, p).split(path.sep);
   if (rel[0] === '..' || rel[0] === '') return undefined;
   return rel[0].startsWith('@') ? `${rel[0]}/${rel[1]}` : rel[0];
 }
 
 // node_modules/.bin as a real directory: the harness's bins minus those of omitted or
 // replaced modules, plus the bins of each link target under the replaced module's name.
-function linkBins(destModules, { link, omit }) {
-  const srcBin = path.join(HARNESS_NODE_MODULES, '.bin');
+function linkBins(destModules, { link, omit, root }) {
+  const srcBin = path.join(root, '.bin');
   const dstBin = path.join(destModules, '.bin');
   fs.mkdirSync(dstBin, { recursive: true });
   if (fs.existsSync(srcBin)) {
@@ -95,13 +106,13 @@ function linkBins(destModules, { link, omit }) {
       } catch {
         continue; // dangling bin link in the harness
       }
-      const owner = owningModule(real);
+      const owner = owningModule(root, real);
       if (owner !== undefined && (omit.has(owner) || link.has(owner))) continue;
       fs.symlinkSync(real, path.join(dstBin, bin));
     }
   }
   for (const target of link.values()) {
-    const targetDir = path.join(HARNESS_NODE_MODULES, target);
+    const targetDir = path.join(root, target);
     for (const [bin, file] of Object.entries(declaredBins(targetDir))) {
       fs.rmSync(path.join(dstBin, bin), { force: true });
       fs.symlinkSync(path.join(targetDir, file), path.join(dstBin, bin));
@@ -109,49 +120,50 @@ function linkBins(destModules, { link, omit }) {
   }
 }
 
-let binsChecked = false;
+const binsChecked = new Set();
 
 // An npm alias (typescript-5 = typescript@5.2.2) declares the same bins as the package it
 // aliases, and an incremental `npm install` can let the alias win node_modules/.bin/tsc. Every
 // fixture would then silently run the wrong compiler: refuse instead.
-function checkHarnessBins() {
-  if (binsChecked) return;
-  const srcBin = path.join(HARNESS_NODE_MODULES, '.bin');
+function checkHarnessBins(root) {
+  if (binsChecked.has(root)) return;
+  const srcBin = path.join(root, '.bin');
   for (const bin of fs.existsSync(srcBin) ? fs.readdirSync(srcBin) : []) {
     let owner;
     try {
-      owner = owningModule(fs.realpathSync(path.join(srcBin, bin)));
+      owner = owningModule(root, fs.realpathSync(path.join(srcBin, bin)));
     } catch {
       continue;
     }
     if (owner === undefined) continue;
-    const manifest = path.join(HARNESS_NODE_MODULES, owner, 'package.json');
+    const manifest = path.join(root, owner, 'package.json');
     const { name } = fs.existsSync(manifest) ? JSON.parse(fs.readFileSync(manifest, 'utf8')) : { name: owner };
-    const real = path.join(HARNESS_NODE_MODULES, name);
+    const real = path.join(root, name);
     if (name !== owner && fs.existsSync(path.join(real, 'package.json')) && Object.hasOwn(declaredBins(real), bin)) {
       throw new Error(
-        `fixture: the harness's node_modules/.bin/${bin} belongs to the alias ${owner} (${name}), not ${name}; ` +
-          `run \`npm ci\` (or \`npm rebuild ${name}\`) in the harness repo`,
+        `fixture: ${root}/.bin/${bin} belongs to the alias ${owner} (${name}), not ${name}; ` +
+          `run \`npm ci\` (or \`npm rebuild ${name}\`) there`,
       );
     }
   }
-  binsChecked = true;
+  binsChecked.add(root);
 }
 
 /**
- * Symlink the harness's node_modules entries into destModules.
+ * Symlink the entries of modules.root (the harness's node_modules, or a toolchain's) into destModules.
  * @param {string} destModules
- * @param {{link: Map<string, string>, omit: Set<string>}} [modules] swaps and omissions (none by default)
+ * @param {{link: Map<string, string>, omit: Set<string>, root: string}} modules swaps and omissions
  */
-function linkHarnessModules(destModules, modules = { link: new Map(), omit: new Set() }) {
-  if (!fs.existsSync(HARNESS_NODE_MODULES)) return;
-  checkHarnessBins();
+function linkHarnessModules(destModules, modules) {
+  const { root } = modules;
+  if (!fs.existsSync(root)) return;
+  checkHarnessBins(root);
   const custom = modules.link.size > 0 || modules.omit.size > 0;
   const skipped = (name) => modules.omit.has(name) || modules.link.has(name);
-  for (const entry of fs.readdirSync(HARNESS_NODE_MODULES, { withFileTypes: true })) {
+  for (const entry of fs.readdirSync(root, { withFileTypes: true })) {
     if (SKIP_ENTRIES.has(entry.name)) continue;
     if (custom && entry.name === '.bin') continue;
-    const src = path.join(HARNESS_NODE_MODULES, entry.name);
+    const src = path.join(root, entry.name);
     const dst = path.join(destModules, entry.name);
     if (entry.name.startsWith('@') && entry.isDirectory()) {
       fs.mkdirSync(dst, { recursive: true });
@@ -166,7 +178,7 @@ function linkHarnessModules(destModules, modules = { link: new Map(), omit: new 
   for (const [name, target] of modules.link) {
     const dst = path.join(destModules, ...name.split('/'));
     fs.mkdirSync(path.dirname(dst), { recursive: true });
-    fs.symlinkSync(path.join(HARNESS_NODE_MODULES, target), dst, 'dir');
+    fs.symlinkSync(path.join(root, target), dst, 'dir');
   }
   if (custom) linkBins(destModules, modules);
 }
@@ -216,11 +228,11 @@ function linkWorkspacePackages(root, destModules) {
 
 /**
  * Copy fixtures/<name> into dest (created if missing) and build dest/node_modules.
- * fixtures/<name>/fixture.json, if present, is not copied: its link/omit entries shape
+ * fixtures/<name>/fixture.json, if present, is not copied: its toolchain/link/omit entries shape
  * dest/node_modules (see ModuleOptions), and options override them for this call.
  * @param {string} name fixture directory name under fixtures/
  * @param {string} dest destination directory (may already exist, empty)
- * @param {ModuleOptions} [options] per-call link/omit, winning over fixture.json
+ * @param {ModuleOptions} [options] per-call toolchain/modules/link/omit, winning over fixture.json
  * @returns {string} dest
  */
 export function materialize(name, dest, options = {}) {

@@ -8,7 +8,8 @@
 // fresh copy, run its `- before:` commands, write the fault, and run its checks in README order:
 // a `- fails:` command must exit non-zero and name the recipe's `path:line` in its output, a
 // `- passes:` command must exit 0. Commands run from the workspace root with argv[0] taken from
-// the workspace's node_modules/.bin. Prints one markdown table; exits 1 on any mismatch.
+// the workspace's node_modules/.bin, which also leads PATH (as under `npm run`): a toolchain
+// fixture's node_modules/.bin/node then runs its tools. Prints one markdown table; exits 1 on any mismatch.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -80,7 +81,8 @@ function run(dir, argv) {
   const bin = path.join(dir, 'node_modules', '.bin', argv[0]);
   if (!fs.existsSync(bin)) return { code: 'no-bin', output: `no node_modules/.bin/${argv[0]}`, secs: 0 };
   const started = process.hrtime.bigint();
-  const r = spawnSync(bin, argv.slice(1), { cwd: dir, env, encoding: 'utf8', timeout: TIMEOUT_MS, maxBuffer: 64 << 20 });
+  const PATH = `${path.dirname(bin)}${path.delimiter}${env.PATH ?? ''}`;
+  const r = spawnSync(bin, argv.slice(1), { cwd: dir, env: { ...env, PATH }, encoding: 'utf8', timeout: TIMEOUT_MS, maxBuffer: 64 << 20 });
   const secs = Number(process.hrtime.bigint() - started) / 1e9;
   const code = r.error ? String(r.error.code ?? r.error.message) : (r.status ?? r.signal);
   return { code, output: `${r.stdout ?? ''}\n${r.stderr ?? ''}`, secs };
