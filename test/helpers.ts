@@ -23,10 +23,10 @@ export function tempDir(prefix = 'harness-test-'): string {
   return dir;
 }
 
-export type Fixture = 'demo' | 'rootcfg' | 'pnpm' | 'single' | 'refs' | 'testscfg' | 'declbase' | 'mono' | 'biome' | 'oxlint' | 'nolint';
+export type Fixture = 'demo' | 'rootcfg' | 'pnpm' | 'single' | 'refs' | 'testscfg' | 'declbase' | 'mono' | 'biome' | 'oxlint' | 'nolint' | 'current';
 
 /** A fresh copy of a fixture workspace, committed on `main` in a new git repo (`options`: other packages linked in, see scripts/fixture.js). */
-export function workspace(name: Fixture = 'demo', options?: { link?: Record<string, string>; omit?: string[] }): string {
+export function workspace(name: Fixture = 'demo', options?: { link?: Record<string, string>; omit?: string[]; toolchain?: string }): string {
   const dir = tempDir(`harness-${name}-`);
   materialize(name, dir, options);
   gitInit(dir);
@@ -71,9 +71,12 @@ export function parseEnvelope(stdout: string): Envelope {
   return env;
 }
 
-/** Run the built CLI. Every envelope any test sees is validated against the schema here. */
-export function harness(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Run {
-  const res = spawnSync(process.execPath, [BIN, ...args], {
+/**
+ * Run the built CLI. Every envelope any test sees is validated against the schema here. `node`: the Node
+ * that runs it (the current stack's Node 24), else this one.
+ */
+export function harness(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; node?: string } = {}): Run {
+  const res = spawnSync(opts.node ?? process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? process.cwd(),
     env: opts.env ?? process.env,
     encoding: 'utf8',

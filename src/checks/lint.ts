@@ -34,7 +34,7 @@ async function lintScopes(ctx: CheckContext, scopes: readonly string[], linter: 
   const files = (await workTreeFiles(ctx.root)).filter((f) => isCode(f) && mine.has(ownerOf(f, ctx.config.scope.path_map) ?? ''));
   const findings: Finding[] = [];
   for (const part of files.length > 0 ? chunks(files) : []) {
-    const run = await linter.run(ctx, tool.argv, part);
+    const run = await linter.run(ctx, tool.argv, part, config);
     if ('failure' in run) return all(toolError(linter.name, run.res, run.failure));
     findings.push(...run.findings);
   }

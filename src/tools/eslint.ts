@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ExecResult, Finding, ToolContext } from '../model.js';
-import { repoPath } from './find.js';
+import { packageVersion, repoPath } from './find.js';
 
 interface EslintFile {
   filePath: string;
@@ -26,14 +26,22 @@ export function eslintFindings(root: string, files: readonly EslintFile[]): Find
 
 export type LintRun = { res: ExecResult; findings: Finding[] } | { res: ExecResult; failure: string };
 
+/** The major version of the eslint whose bin script `argv` runs (`node <pkg>/bin/eslint.js`). */
+function eslintMajor(argv: readonly string[]): number {
+  return Number(packageVersion(dirname(dirname(argv[1]!))).split('.')[0]);
+}
+
 /**
- * One ESLint run (flat config discovered per file) over the given files (repo-relative, run from the
- * root), with a JSON report in the run directory. A file the config ignores is skipped without a
- * warning; `--` ends the options, so a file named like an option is never read as one.
+ * One ESLint run over the given files (repo-relative), with a JSON report in the run directory. ESLint
+ * 10 finds the flat config from each file, so it runs from the root; ESLint 9 reads only the config in
+ * its working directory, so it runs from the directory of the config that reaches the files (as the
+ * package's own `eslint .` would). A file the config ignores is skipped without a warning; `--` ends
+ * the options, so a file named like an option is never read as one.
  */
-export async function runEslint(ctx: ToolContext, argv: readonly string[], files: readonly string[]): Promise<LintRun> {
+export async function runEslint(ctx: ToolContext, argv: readonly string[], files: readonly string[], config: string | null): Promise<LintRun> {
   const report = join(ctx.runDir, `${ctx.fileStem}.eslint.json`);
-  const res = await ctx.exec([...argv, '--format', 'json', '--output-file', report, '--no-warn-ignored', '--', ...files]);
+  const cwd = config && eslintMajor(argv) < 10 ? dirname(config) : ctx.root;
+  const res = await ctx.exec([...argv, '--format', 'json', '--output-file', report, '--no-warn-ignored', '--', ...files.map((f) => join(ctx.root, f))], { cwd });
   if (res.code !== 0 && res.code !== 1) return { res, failure: 'did not finish linting' };
   let parsed: EslintFile[];
   try {

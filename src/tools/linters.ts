@@ -10,8 +10,8 @@ export interface Linter {
   spec: ToolSpec;
   /** Config file names, first the usual one. */
   configs: readonly string[];
-  /** Lint repo-relative files (run from the repository root). */
-  run(ctx: ToolContext, argv: readonly string[], files: readonly string[]): Promise<LintRun>;
+  /** Lint repo-relative files under the config that reaches them (absolute; null: none found). */
+  run(ctx: ToolContext, argv: readonly string[], files: readonly string[], config: string | null): Promise<LintRun>;
 }
 
 const CODE_EXTENSIONS = ['js', 'mjs', 'cjs', 'ts', 'mts', 'cts'];
@@ -22,7 +22,7 @@ export const LINTERS: readonly Linter[] = [
     name: 'eslint',
     spec: { pkg: 'eslint', bin: 'eslint' },
     configs: CODE_EXTENSIONS.map((e) => `eslint.config.${e}`),
-    run: (ctx, argv, files) => runEslint(ctx, argv, files),
+    run: runEslint,
   },
   { name: 'biome', spec: { pkg: '@biomejs/biome', bin: 'biome' }, configs: ['biome.json', 'biome.jsonc'], run: runBiome },
   { name: 'oxlint', spec: { pkg: 'oxlint', bin: 'oxlint' }, configs: ['.oxlintrc.json', '.oxlintrc.jsonc'], run: runOxlint },
