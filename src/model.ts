@@ -84,6 +84,15 @@ export interface Scope {
   expanded_scopes: string[];
   /** Expanded scopes reached only through a test edge: their test and typecheck run, not their lint. */
   via_tests: string[];
+  /** Why each expanded scope is in (scoped mode; in full mode `full` says why every scope is). */
+  why: Record<string, Why>;
+}
+
+/** One reason a scope is in: a changed file, and the chain of scopes from the file's scope to it. */
+export interface Why {
+  file: string;
+  via: string[];
+  edge: 'changed' | 'dependency' | 'test';
 }
 
 /** What the loop expects of its budget before it starts (reported in the envelope). */

@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../src/config/validate.js';
 import { expand, expandScopes, ownerOf, resolveScope } from '../src/scope/resolve.js';
-import { append, commitAll, git, harness, tempDir, workspace, write } from './helpers.js';
+import { append, BIN, commitAll, git, harness, tempDir, workspace, write } from './helpers.js';
 
 function scopeOf(dir: string, ...extra: string[]) {
   const run = harness(['scope', '--cwd', dir, ...extra]);
@@ -36,9 +37,9 @@ describe('path_map matching', () => {
       },
       null,
     );
-    expect(expandScopes(['a'], config)).toEqual({ expanded: ['a', 'b', 'c'], viaTests: [] });
+    expect(expandScopes(['a'], config)).toMatchObject({ expanded: ['a', 'b', 'c'], viaTests: [] });
     // a's tests import c: a change in c re-runs a's test and typecheck, and does not reach a's dependent b.
-    expect(expandScopes(['c'], config)).toEqual({ expanded: ['a', 'c'], viaTests: ['a'] });
+    expect(expandScopes(['c'], config)).toMatchObject({ expanded: ['a', 'c'], viaTests: ['a'] });
     expect(expand(['d'], config)).toEqual(['d']);
     const scope = resolveScope(config, { base: 'main', merge_base: 'x', files: ['top.ts'], full: null });
     expect(scope).toMatchObject({ mode: 'full', expanded_scopes: ['a', 'b', 'c', 'd'] });
@@ -63,6 +64,24 @@ describe('harness scope on a real repo', () => {
     const dir = workspace();
     append(dir, 'packages/core/src/numbers.ts', '\nexport const y = 2;\n');
     expect(scopeOf(dir)).toMatchObject({ changed_scopes: ['core'], expanded_scopes: ['app', 'cli', 'core', 'math', 'text'] });
+  });
+
+  it('why each scope is in: the changed file and the chain of scopes (core → math → app, three levels), in the envelope and the text view', () => {
+    const dir = workspace();
+    append(dir, 'packages/core/src/index.ts', '\nexport const why = 1;\n');
+    const scope = scopeOf(dir);
+    expect(scope.why).toMatchObject({
+      core: { file: 'packages/core/src/index.ts', via: ['core'], edge: 'changed' },
+      math: { file: 'packages/core/src/index.ts', via: ['core', 'math'], edge: 'dependency' },
+      app: { file: 'packages/core/src/index.ts', via: ['core', 'math', 'app'], edge: 'dependency' },
+    });
+    const leaf = workspace();
+    append(leaf, 'packages/math/src/index.ts', '\nexport const why = 1;\n');
+    // core's tests import math: a test edge, one step.
+    expect(scopeOf(leaf).why.core).toEqual({ file: 'packages/math/src/index.ts', via: ['math', 'core'], edge: 'test' });
+    const text = spawnSync(process.execPath, [BIN, 'scope', '--cwd', dir, '--format', 'text'], { encoding: 'utf8' }).stdout;
+    expect(text).toContain('    app: core → math → app (dependency; packages/core/src/index.ts changed)');
+    expect(text).toContain('    core: packages/core/src/index.ts changed');
   });
 
   it('a README edit triggers nothing, and loop says so without running a check', () => {

@@ -104,6 +104,12 @@ export function boundChecks(checks: readonly CheckReport[], limits: Limits): Env
   }));
 }
 
+/** `why` bounded as `changed_files` is: at most `max` scopes (in name order), each chain at most `max` long (its ends kept). */
+function boundedWhy(why: Scope['why'], max: number): Scope['why'] {
+  const clipChain = (via: string[]) => (via.length <= max ? via : [...via.slice(0, max - 1), via.at(-1)!]);
+  return Object.fromEntries(Object.entries(why).sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, max).map(([s, w]) => [s, { ...w, via: clipChain(w.via) }]));
+}
+
 export function boundScope(scope: Scope, limits: Limits): EnvelopeScope {
   const shown: EnvelopeScope = {
     base: scope.base,
@@ -113,6 +119,7 @@ export function boundScope(scope: Scope, limits: Limits): EnvelopeScope {
     changed_files: scope.changed_files,
     changed_scopes: scope.changed_scopes,
     expanded_scopes: scope.expanded_scopes,
+    why: boundedWhy(scope.why, limits.max_files),
   };
   const omitted = scope.changed_files.length - limits.max_files;
   if (omitted <= 0) return shown;

@@ -30,6 +30,15 @@ export const envelopeSchema = {
             omitted_changed_files: count,
             changed_scopes: { type: 'array', items: { type: 'string' } },
             expanded_scopes: { type: 'array', items: { type: 'string' } },
+            why: {
+              type: 'object',
+              additionalProperties: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['file', 'via', 'edge'],
+                properties: { file: { type: 'string' }, via: { type: 'array', items: { type: 'string' } }, edge: { enum: ['changed', 'dependency', 'test'] } },
+              },
+            },
           },
         },
         checks: {

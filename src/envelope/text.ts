@@ -16,6 +16,7 @@ export function renderText(env: Envelope, colour = false): string {
   }
   if (scope) {
     lines.push(`  scope: ${scope.mode}${scope.full_reason ? ` — ${scope.full_reason}` : ''}; ${scope.changed_files.length + (scope.omitted_changed_files ?? 0)} changed file(s); scopes: ${scope.expanded_scopes.join(', ') || '(none)'}`);
+    for (const [s, w] of Object.entries(scope.why ?? {})) lines.push(`    ${s}: ${w.edge === 'changed' ? `${w.file} changed` : `${w.via.join(' → ')} (${w.edge}; ${w.file} changed)`}`);
   }
   for (const c of checks ?? []) {
     lines.push(`  ${paint(COLOUR[c.status]!, MARK[c.status]!)} ${c.id} (${c.cached ? 'cached' : `${(c.duration_ms / 1000).toFixed(1)}s`})`);

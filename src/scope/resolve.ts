@@ -1,8 +1,8 @@
 import { GLOBAL_FILES, type Config } from '../config/types.js';
 import type { Changes } from '../diff/changes.js';
-import type { FullReason, Scope } from '../model.js';
+import type { FullReason, Scope, Why } from '../model.js';
 import { matcher } from '../util/glob.js';
-import { edgesOf, reachable } from '../util/graph.js';
+import { chains, edgesOf, reachable } from '../util/graph.js';
 
 /** The scope owning a repo-relative path: longest path_map prefix, found by walking up the path's directories. */
 export function ownerOf(path: string, pathMap: Map<string, string>): string | null {
@@ -29,13 +29,21 @@ function reversed(table: ReadonlyMap<string, readonly string[]>): Map<string, st
 /**
  * The scopes to re-check when `changed` change (DESIGN §3): every runtime dependent, transitively; then,
  * one step only, every scope whose tests import one of those (`viaTests`: its test and typecheck run,
- * not its lint, and expansion does not go on from it — its own code did not change).
+ * not its lint, and expansion does not go on from it — its own code did not change). `chain`: for each,
+ * one shortest chain of scopes from a changed one to it.
  */
-export function expandScopes(changed: Iterable<string>, config: Config): { expanded: string[]; viaTests: string[] } {
-  const runtime = reachable(changed, edgesOf([reversed(config.scope.dependencies)]));
+export function expandScopes(changed: Iterable<string>, config: Config): { expanded: string[]; viaTests: string[]; chain: Map<string, string[]> } {
+  const chain = chains([...changed].sort(), (s) => [...(reversed(config.scope.dependencies).get(s) ?? [])].sort());
   const testUsers = reversed(config.scope.test_dependencies);
-  const viaTests = new Set([...runtime].flatMap((s) => testUsers.get(s) ?? []).filter((s) => !runtime.has(s)));
-  return { expanded: [...runtime, ...viaTests].sort(), viaTests: [...viaTests].sort() };
+  const viaTests: string[] = [];
+  for (const s of [...chain.keys()]) {
+    for (const user of [...(testUsers.get(s) ?? [])].sort()) {
+      if (chain.has(user)) continue;
+      chain.set(user, [...chain.get(s)!, user]);
+      viaTests.push(user);
+    }
+  }
+  return { expanded: [...chain.keys()].sort(), viaTests: viaTests.sort(), chain };
 }
 
 /** Every scope that must be re-checked when `changed` change, whatever runs in it (see expandScopes). */
@@ -74,9 +82,16 @@ export function allScopes(config: Config): string[] {
   return [...new Set(config.scope.path_map.values())].sort();
 }
 
-function expandedOf(changed: Set<string>, config: Config): Pick<Scope, 'expanded_scopes' | 'via_tests'> {
-  const { expanded, viaTests } = expandScopes(changed, config);
-  return { expanded_scopes: expanded, via_tests: viaTests };
+/** The expanded scopes, and why each is in: the first changed file (in path order) of the chain's start. */
+function expandedOf(changed: Map<string, string>, config: Config): Pick<Scope, 'expanded_scopes' | 'via_tests' | 'why'> {
+  const { expanded, viaTests, chain } = expandScopes(changed.keys(), config);
+  const why = Object.fromEntries(
+    expanded.map((s) => {
+      const via = chain.get(s)!;
+      return [s, { file: changed.get(via[0]!)!, via, edge: via.length === 1 ? 'changed' : viaTests.includes(s) ? 'test' : 'dependency' } satisfies Why];
+    }),
+  );
+  return { expanded_scopes: expanded, via_tests: viaTests, why };
 }
 
 /** Why a global file is global: the built-in reason, else the user's listing. */
@@ -88,7 +103,8 @@ function whyGlobal(path: string): string {
 export function resolveScope(config: Config, changes: Changes): Scope {
   const isIgnored = matcher(config.scope.ignore);
   const isGlobal = matcher(config.scope.global);
-  const changedScopes = new Set<string>();
+  // Each changed scope with its first changed file (changes.files is in path order).
+  const changedScopes = new Map<string, string>();
   const globals: string[] = [];
   const unmapped: string[] = [];
   for (const path of changes.files) {
@@ -99,7 +115,7 @@ export function resolveScope(config: Config, changes: Changes): Scope {
     }
     const owner = ownerOf(path, config.scope.path_map);
     if (owner === null) unmapped.push(path);
-    else changedScopes.add(owner);
+    else if (!changedScopes.has(owner)) changedScopes.set(owner, path);
   }
   const reason: FullReason | null =
     changes.full ?? (globals.length > 0 ? { kind: 'global', paths: globals, why: whyGlobal(globals[0]!) } : null) ?? (unmapped.length > 0 ? { kind: 'unmapped', paths: unmapped } : null);
@@ -109,7 +125,7 @@ export function resolveScope(config: Config, changes: Changes): Scope {
     mode: reason ? 'full' : 'scoped',
     full: reason,
     changed_files: changes.files,
-    changed_scopes: [...changedScopes].sort(),
-    ...(reason ? { expanded_scopes: allScopes(config), via_tests: [] } : expandedOf(changedScopes, config)),
+    changed_scopes: [...changedScopes.keys()].sort(),
+    ...(reason ? { expanded_scopes: allScopes(config), via_tests: [], why: {} } : expandedOf(changedScopes, config)),
   };
 }
