@@ -131,4 +131,14 @@ describe('harness mutate on real shapes', { timeout: 300_000 }, () => {
     expect(batchLog).toMatch(/vitest-batch-child\.js/);
     expect(batchLog).not.toMatch(/"canary"/);
   });
+
+  it("a repository without Stryker of its own (vitest 4) → the bundled Stryker 9.6.1 mutates: survivors of a weak test listed", () => {
+    const dir = workspace('single', { omit: ['@stryker-mutator/core', '@stryker-mutator/vitest-runner', '@stryker-mutator/api', '@stryker-mutator/instrumenter', '@stryker-mutator/util'] });
+    append(dir, 'src/index.ts', SCALE);
+    append(dir, 'test/index.test.ts', WEAK);
+    const run = harness(['mutate', '--cwd', dir, '--max-mutants', '3']);
+    expect({ code: run.code, status: check(run, 'mutation').status }).toEqual({ code: 1, status: 'fail' });
+    const log = readFileSync(join(dir, '.harness/runs', run.env.result.run_id, 'mutation.log'), 'utf8');
+    expect(log).not.toContain(join(dir, 'node_modules/@stryker-mutator'));
+  });
 });
