@@ -4,7 +4,16 @@ import { Git } from '../diff/git.js';
 import { classifier } from '../scope/classify.js';
 import { nearest } from '../tools/find.js';
 import { findVitest, runVitest, VITEST_CONFIGS } from '../tools/vitest.js';
-import type { MutateContext } from './pipeline.js';
+import type { Config } from '../config/types.js';
+import type { FileDiff } from '../diff/lines.js';
+import type { Scope, ToolContext } from '../model.js';
+
+/** What the stage reads (mutate's context has it all). */
+interface OnBaseContext extends ToolContext {
+  config: Config;
+  scope: Scope;
+  diff(): Promise<Map<string, FileDiff> | null>;
+}
 
 /** Whether the changed tests show what the change changed: run against the merge-base's code, one must fail. */
 export type OnBase =
@@ -14,7 +23,7 @@ export type OnBase =
   | { kind: 'error'; why: string };
 
 /** Put the merge-base's version of every changed runtime file into the copy (a file the change added is removed). */
-async function revertRuntime(ctx: MutateContext, box: string, mergeBase: string, files: readonly string[]): Promise<void> {
+async function revertRuntime(ctx: OnBaseContext, box: string, mergeBase: string, files: readonly string[]): Promise<void> {
   const git = new Git(ctx.root);
   for (const file of files) {
     const old = await git.tryRaw(['show', `${mergeBase}:${file}`]);
@@ -28,7 +37,7 @@ async function revertRuntime(ctx: MutateContext, box: string, mergeBase: string,
  * version of the changed runtime files. When none of their tests fails there, the tests do not show
  * what the change changed. Runs last: it rewrites the copy's runtime files.
  */
-export async function testsOnBase(ctx: MutateContext, box: string): Promise<OnBase> {
+export async function testsOnBase(ctx: OnBaseContext, box: string): Promise<OnBase> {
   const diff = await ctx.diff();
   const mergeBase = ctx.scope.merge_base;
   if (diff === null || mergeBase === null) return { kind: 'error', why: 'no merge-base to take the old code from' };
