@@ -42,6 +42,8 @@ export interface CheckResult {
   findings: Finding[];
   /** harness itself could not run here (not a verdict on the change): the run answers exit 2 with this. */
   fatal?: string;
+  /** Findings held by the line: they exist at the merge-base too (counted, not failing, not listed). */
+  preexisting?: number;
 }
 
 /** A check's outcome as the runner reports it (findings still structured; the envelope renders them). */
@@ -55,6 +57,8 @@ export interface CheckReport {
   cached?: boolean;
   /** harness could not run this check (see CheckResult.fatal). */
   fatal?: string;
+  /** See CheckResult.preexisting. */
+  preexisting?: number;
 }
 
 /**

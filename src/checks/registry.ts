@@ -14,7 +14,7 @@ import { commandCheck } from './command.js';
 import { fileSizeCheck } from './file-size.js';
 import { graphCheck } from './graph.js';
 import { lintCheck } from './lint.js';
-import { mutationCheck, untestedLinesCheck } from './mutation.js';
+import { mutationCheck, testsFailOnBaseCheck, untestedLinesCheck } from './mutation.js';
 import { suppressionsCheck } from './suppressions.js';
 import { testCheck } from './test.js';
 import { typecheckCheck } from './typecheck.js';
@@ -73,5 +73,5 @@ export function mutateChecks(config: Config, opts: MutateOptions): Check[] {
   let shared: Promise<MutateResult> | undefined;
   // The mutation stages (Stryker, coverage) load only for `harness mutate`.
   const pipeline = (ctx: CheckContext) => (shared ??= import('../mutate/pipeline.js').then((m) => m.mutatePipeline(ctx, opts)));
-  return [...(config.mutate.require_changed_tests ? [changedTestsCheck()] : []), untestedLinesCheck(pipeline), mutationCheck(pipeline)];
+  return [...(config.mutate.require_changed_tests ? [changedTestsCheck()] : []), untestedLinesCheck(pipeline), mutationCheck(pipeline), testsFailOnBaseCheck(pipeline, opts.refactor)];
 }

@@ -116,6 +116,7 @@ function addCheckVerbs(program: Command, call: Call): void {
     .description('before a PR: mutate changed, test-executed lines; every mutant must be killed')
     .option('--max-mutants <n>', 'at most this many mutants (default: [mutate] max_mutants, 12)', positiveInt)
     .option('--mutant <ids>', 'run exactly these mutants (comma-separated ids, as printed for survivors)', idList)
+    .option('--refactor', 'the change preserves behaviour: tests_fail_on_base is skipped')
     .action(runVerb('mutate'));
 }
 

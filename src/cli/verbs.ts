@@ -30,6 +30,7 @@ export interface VerbOptions extends GlobalOptions {
   progress?: boolean;
   maxMutants?: number;
   mutant?: string[];
+  refactor?: boolean;
   /** commander's --no-cache (loop) / --cache (gate). */
   cache?: boolean;
 }
@@ -101,7 +102,7 @@ export async function checkVerb(verb: CheckVerb, opts: VerbOptions, interrupt: A
   const progress = opts.progress ?? process.stderr.isTTY ? (text: string) => process.stderr.write(`harness ${verb}: ${text}\n`) : null;
   const checks = await plan(verb, root, config, scope, {
     only: opts.only ?? null,
-    mutate: { maxMutants: opts.maxMutants ?? config.mutate.max_mutants, only: opts.mutant ?? null, progress },
+    mutate: { maxMutants: opts.maxMutants ?? config.mutate.max_mutants, only: opts.mutant ?? null, progress, refactor: opts.refactor === true },
   });
   const noChange = verb === 'loop' && !opts.only && checks.length === 0;
   const run = createRunDir(root);

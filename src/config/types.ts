@@ -45,8 +45,8 @@ export interface Config {
   limits: { max_file_lines: number };
   mutate: { require_changed_tests: boolean; max_mutants: number; accept: { id: string; reason: string }[] };
   suppressions: { patterns: RegExp[] };
-  loop: { budget_seconds: number };
-  gate: { check_timeout_seconds: number };
+  loop: { budget_seconds: number; hold_the_line: boolean };
+  gate: { check_timeout_seconds: number; hold_the_line: boolean };
   checks: { command: CommandCheckConfig[] };
   output: { max_checks: number; max_details: number; max_detail_chars: number; max_files: number };
 }

@@ -100,6 +100,7 @@ export function boundChecks(checks: readonly CheckReport[], limits: Limits): Env
     details: c.findings.slice(0, limits.max_details).map((f) => clip(renderFinding(f), limits.max_detail_chars)),
     log: c.log,
     ...(c.cached ? { cached: true } : {}),
+    ...(c.preexisting ? { preexisting: c.preexisting } : {}),
     omitted_details: Math.max(0, c.findings.length - limits.max_details),
   }));
 }

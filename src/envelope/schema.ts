@@ -55,6 +55,7 @@ export const envelopeSchema = {
               omitted_details: count,
               log: nullableString,
               cached: { type: 'boolean' },
+              preexisting: count,
             },
           },
         },

@@ -14,6 +14,7 @@ import { boundedMs } from '../util/time.js';
 import { lineCoverage } from './coverage.js';
 import { enumerate, select, type Candidate } from './mutants.js';
 import { judge, strykerResults, type Group, type Outcome } from './verdicts.js';
+import { testsOnBase, type OnBase } from './on-base.js';
 import { createSandbox, removeSandbox, type Sandbox } from './sandbox.js';
 
 /** What the mutation stages read: a tool context plus the run's config, scope and diff. */
@@ -25,6 +26,8 @@ export interface MutateContext extends ToolContext {
 
 export interface MutateOptions {
   maxMutants: number;
+  /** `--refactor`: the change preserves behaviour, so its tests need not fail on the old code. */
+  refactor: boolean;
   /** Exactly these mutant ids (`--mutant`), instead of a selection. */
   only: string[] | null;
   progress: ((text: string) => void) | null;
@@ -36,7 +39,7 @@ export interface MutateOptions {
  * (the tests fail only in its copy): exit 2, not a verdict.
  */
 export type MutateResult =
-  | ({ kind: 'done'; untested: Finding[] } & Judged)
+  | ({ kind: 'done'; untested: Finding[]; onBase: OnBase | null } & Judged)
   | ({ kind: 'error'; error: string; untested: Finding[] | null; fatal?: boolean } & Judged);
 
 /** The mutants judged, and those `[[mutate.accept]]` covers: accepted ones (not run) and stale entries. */
@@ -169,7 +172,8 @@ async function inSandbox(ctx: MutateContext, opts: MutateOptions, box: Sandbox, 
     known.outcomes.push(...(await judge(ctx, box.box, g, mine, byId, { n: groups.length + i, recheckLimit, progress: opts.progress })));
   }
   writeFileSync(join(ctx.runDir, 'mutants.json'), JSON.stringify(known.outcomes, null, 2));
-  return { kind: 'done', ...known, untested: cov.untested };
+  const onBase = opts.refactor ? null : await testsOnBase(ctx, box.box);
+  return { kind: 'done', ...known, untested: cov.untested, onBase };
 }
 
 /**
@@ -181,7 +185,7 @@ export async function mutatePipeline(ctx: MutateContext, opts: MutateOptions): P
   const changed = await changedLines(ctx);
   const nothing: Judged = { outcomes: [], accepted: [], stale: [] };
   if ('error' in changed) return { kind: 'error', error: changed.error as string, untested: null, ...nothing };
-  if (changed.size === 0) return { kind: 'done', untested: [], ...nothing };
+  if (changed.size === 0) return { kind: 'done', untested: [], onBase: { kind: 'none', why: 'no runtime code changed' }, ...nothing };
   const known: Known = { untested: null, ...nothing };
   let box: Sandbox | null = null;
   try {

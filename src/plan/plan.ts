@@ -55,7 +55,7 @@ export interface PlanOptions {
  * and gate to exactly the named checks.
  */
 export async function plan(verb: CheckVerb, root: string, config: Config, scope: Scope, opts: PlanOptions): Promise<Check[]> {
-  if (verb === 'mutate') return mutateChecks(config, opts.mutate ?? { maxMutants: config.mutate.max_mutants, only: null, progress: null });
+  if (verb === 'mutate') return mutateChecks(config, opts.mutate ?? { maxMutants: config.mutate.max_mutants, only: null, progress: null, refactor: false });
   if (verb === 'loop' && !opts.only && scope.mode === 'scoped' && scope.expanded_scopes.length === 0) return [];
   const facts = scopeFacts(root, config, await workTreeFiles(root));
   const all: Planned = { scopes: allScopes(config), viaTests: new Set(), first: new Set(allScopes(config)) };
