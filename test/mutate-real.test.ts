@@ -118,7 +118,7 @@ describe('harness mutate on real shapes', { timeout: 300_000 }, () => {
     append(dir, 'test/index.test.ts', `${WEAK}\nimport { countTo } from '../src/index';\n\nit('counts', () => {\n  expect(countTo(3)).toBe(3);\n});\n`);
     const run = harness(['mutate', '--cwd', dir, '--max-mutants', '40']);
     expect(run.stdout).not.toMatch(/harness error/);
-    const runDir = join(dir, '.harness/runs', run.env.result.run_id);
+    const runDir = join(dir, '.harness/runs', run.env.result.run_id!);
     const outcomes = JSON.parse(readFileSync(join(runDir, 'mutants.json'), 'utf8')) as { mutant: { line: number; replacement: string }; verdict: string; note: string }[];
     const loop = outcomes.filter((o) => o.note.startsWith('Timeout'));
     expect(loop.length).toBeGreaterThan(0);
@@ -138,7 +138,7 @@ describe('harness mutate on real shapes', { timeout: 300_000 }, () => {
     append(dir, 'test/index.test.ts', WEAK);
     const run = harness(['mutate', '--cwd', dir, '--max-mutants', '3']);
     expect({ code: run.code, status: check(run, 'mutation').status }).toEqual({ code: 1, status: 'fail' });
-    const log = readFileSync(join(dir, '.harness/runs', run.env.result.run_id, 'mutation.log'), 'utf8');
+    const log = readFileSync(join(dir, '.harness/runs', run.env.result.run_id!, 'mutation.log'), 'utf8');
     expect(log).not.toContain(join(dir, 'node_modules/@stryker-mutator'));
   });
 
