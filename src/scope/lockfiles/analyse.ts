@@ -26,7 +26,7 @@ interface Side {
 const MANIFEST_SETTINGS = ['overrides', 'resolutions', 'pnpm.overrides', 'pnpm.patchedDependencies', 'pnpm.packageExtensions', 'pnpm.peerDependencyRules'];
 
 const full = (reason: FullReason): LockfileVerdict => ({ scopes: [], full: reason });
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).trim().split('\n')[0]!.slice(0, 200);
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).trim().split('\n')[0]!.replace(/:$/, '').slice(0, 200);
 const manifestPath = (dir: string) => (dir === '' ? 'package.json' : `${dir}/package.json`);
 
 /** The manifests of the root and the workspace packages that exist on a side (yarn v1's importers). */

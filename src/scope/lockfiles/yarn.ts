@@ -33,6 +33,12 @@ function workspaceDir(locator: string): string | null {
 /** A patch of one's own (`patch:` with a patch file), not one of yarn's built-in compatibility patches. */
 const isOwnPatch = (locator: string) => locator.includes('@patch:') && !/#(?:optional!|~)builtin</.test(locator);
 
+/** The locator a patch applies to (`ts@patch:ts@npm%3A5.6.3#…` → `ts@npm:5.6.3`), else null. */
+function patchedLocator(locator: string): string | null {
+  const m = /^.+?@patch:([^#]+)#/.exec(locator);
+  return m ? decodeURIComponent(m[1]!) : null;
+}
+
 function berryEntries(doc: Record<string, unknown>): { descriptors: Map<string, string>; entries: Map<string, Record<string, unknown>> } {
   const descriptors = new Map<string, string>();
   const entries = new Map<string, Record<string, unknown>>();
@@ -61,6 +67,9 @@ async function berryGraph(text: string): Promise<LockGraph> {
   };
   for (const [locator, entry] of entries) {
     const deps = depEntries(entry, ENTRY_FIELDS, JSON.stringify(locator)).flatMap(([name, range]) => resolve(name, range));
+    // A patched package is the original one plus the patch: reaching it reaches the original entry.
+    const original = patchedLocator(locator);
+    if (original !== null && entries.has(original)) deps.push(original);
     const dir = workspaceDir(locator);
     const node: LockNode = { label: dir ?? locator.replace(/@npm:/, '@'), fingerprint: JSON.stringify(entry), deps };
     if (dir !== null) graph.importers.set(dir, node);
@@ -76,29 +85,33 @@ function v1Graph(text: string, manifests: Manifests): LockGraph {
   const doc = parseYarnV1(text);
   const graph = emptyGraph();
   graph.settings.set('format', JSON.stringify(/^# yarn lockfile (v\d+)\s*$/m.exec(text)?.[1] ?? 'yarn v1'));
+  // The reader gives each descriptor of an entry (`a@^1, a@^1.2:`) the same object: one entry, one resolution.
+  const ids = new Map<object, string>();
   const descriptors = new Map<string, string>();
-  for (const [key, raw] of Object.entries(doc)) {
-    const entry = asObject(raw, JSON.stringify(key));
-    if (typeof entry.version !== 'string') throw new Error(`${JSON.stringify(key)} has no version`);
-    // One entry per resolution: its first descriptor's name and the version (the resolved URL when two resolve alike).
-    let id = `${nameOf(key.split(',')[0]!.trim())}@${entry.version}`;
-    if (graph.nodes.has(id)) id = `${id} (${String(entry.resolved)})`;
-    for (const d of keysOfEntry(key)) descriptors.set(d, id);
-    graph.nodes.set(id, { label: id, fingerprint: JSON.stringify(entry), deps: [] });
+  for (const [descriptor, raw] of Object.entries(doc)) {
+    const entry = asObject(raw, JSON.stringify(descriptor));
+    let id = ids.get(entry);
+    if (id === undefined) {
+      if (typeof entry.version !== 'string') throw new Error(`${JSON.stringify(descriptor)} has no version`);
+      id = `${nameOf(descriptor)}@${entry.version}`;
+      // Two entries resolving to one version (from different sources) stay apart.
+      if (graph.nodes.has(id)) id = `${id} (${String(entry.resolved)})`;
+      ids.set(entry, id);
+      graph.nodes.set(id, { label: id, fingerprint: JSON.stringify(entry), deps: [] });
+    }
+    descriptors.set(descriptor, id);
   }
   const resolve = ([name, range]: [string, string]) => descriptors.get(`${name}@${range}`) ?? [];
-  for (const [key, raw] of Object.entries(doc)) {
-    const id = descriptors.get(keysOfEntry(key)[0]!)!;
-    graph.nodes.get(id)!.deps = depEntries(raw as Record<string, unknown>, ENTRY_FIELDS, JSON.stringify(key)).flatMap(resolve);
-  }
+  for (const [entry, id] of ids) graph.nodes.get(id)!.deps = depEntries(entry as Record<string, unknown>, ENTRY_FIELDS, id).flatMap(resolve);
   for (const [dir, manifest] of manifests) {
-    const direct = depEntries(manifest, MANIFEST_FIELDS, `${dir === '' ? '' : `${dir}/`}package.json`);
-    // A sibling workspace package is linked, not locked: no entry (and an edge to another importer).
-    const deps = direct.flatMap(resolve);
+    // A sibling workspace package is linked, not locked: it has no entry (its own importer is the edge's end).
+    const deps = depEntries(manifest, MANIFEST_FIELDS, manifestName(dir)).flatMap(resolve);
     graph.importers.set(dir, { label: dir, fingerprint: JSON.stringify(MANIFEST_FIELDS.map((f) => manifest[f] ?? null)), deps });
   }
   return graph;
 }
+
+const manifestName = (dir: string) => (dir === '' ? 'package.json' : `${dir}/package.json`);
 
 /** Reads either yarn format; `manifests` (the workspaces' package.json) is read only for yarn v1. */
 export async function yarnGraph(text: string, manifests: () => Promise<Manifests>): Promise<LockGraph> {
