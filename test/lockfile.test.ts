@@ -5,7 +5,7 @@ import { diffGraphs } from '../src/scope/lockfiles/graph.js';
 import { npmGraph } from '../src/scope/lockfiles/npm.js';
 import { pnpmGraph } from '../src/scope/lockfiles/pnpm.js';
 import { parseYarnV1 } from '../src/scope/lockfiles/yarn-v1.js';
-import { commitAll, harness, workspace, write, type Fixture } from './helpers.js';
+import { commitAll, harness, workspace, type Fixture } from './helpers.js';
 
 // The lock-* fixtures are one workspace in four package managers: core ← api (debug → ms) ← web
 // (picocolors), and cli on core; the root's own devDependency is typescript. Each edit below is what
@@ -169,5 +169,161 @@ describe.each(FORMATS)('lockfile-aware scoping: $fixture ($lockfile)', (f) => {
     expect(scopeOf(dir).full_reason).toMatch(
       /^lockfile \S+: (?:the changed package "typescript@[^"]+"(?: \(and \d+ more\))? is a dependency of the root package, which no scope owns|the direct dependencies of the root package changed, and no scope owns it)$/,
     );
+  });
+});
+
+describe('lockfile-aware scoping: what else a lockfile change can be', () => {
+  it('a lockfile rewritten with nothing resolved changed (re-indented) → scoped, nothing to check', () => {
+    const dir = workspace('lock-npm');
+    writeFileSync(join(dir, 'package-lock.json'), `${JSON.stringify(JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')), null, 4)}\n`);
+    expect(scopeOf(dir)).toMatchObject({ mode: 'scoped', full_reason: null, changed_files: ['package-lock.json'], changed_scopes: [], expanded_scopes: [] });
+  });
+
+  it('a leaf package gains a dependency (its manifest and its importer) → that package only', () => {
+    const dir = workspace('lock-npm');
+    editJson<Manifest>(dir, 'packages/cli/package.json', (doc) => ((doc.dependencies as Manifest).picocolors = '^1.1.0'));
+    editJson<PackageLock>(dir, 'package-lock.json', (doc) => ((doc.packages['packages/cli']!.dependencies as Manifest).picocolors = '^1.1.0'));
+    expect(scopeOf(dir)).toMatchObject({ mode: 'scoped', changed_scopes: ['cli'], expanded_scopes: ['cli'] });
+  });
+
+  it('a bump of a leaf package’s dependency (picocolors, web only) → web alone', () => {
+    const dir = workspace('lock-yarn1');
+    edit(dir, 'yarn.lock', [/picocolors@\^1\.1\.0:\n(?:  .*\n)+/, 'picocolors@^1.1.0:\n  version "1.1.1"\n  resolved "https://registry.yarnpkg.com/picocolors/-/picocolors-1.1.1.tgz#3d321af3eab939b083c8f929a1d12cda81c26b6b"\n  integrity sha512-xceH2snhtb5M9liqDsmEw56le376mTZkEX/jEb/RxNFyegNul7eNslCXP9FDj/Lcu0X8KEyMceP2ntpaHrDEVA==\n']);
+    expect(scopeOf(dir)).toMatchObject({ mode: 'scoped', changed_scopes: ['web'], expanded_scopes: ['web'] });
+  });
+
+  it('a lockfile that was already corrupt at the merge-base → full, naming the merge-base side', () => {
+    const dir = workspace('lock-pnpm');
+    conflict(dir, 'pnpm-lock.yaml');
+    commitAll(dir, 'a bad merge lands on main');
+    edit(dir, 'pnpm-lock.yaml', [/<<<<<<< HEAD\n(.*)\n=======\n.*\n>>>>>>> bump-debug/, '$1']);
+    expect(scopeOf(dir).full_reason).toMatch(/^lockfile pnpm-lock\.yaml cannot be parsed \(merge-base\): /);
+  });
+
+  it('a lockfile without the entry of a workspace package a scope owns → full, naming the package', () => {
+    const dir = workspace('lock-npm');
+    editJson<PackageLock>(dir, 'package-lock.json', (doc) => delete doc.packages['packages/cli']);
+    expect(scopeOf(dir).full_reason).toBe('lockfile package-lock.json has no entry for packages/cli (scope "cli"): which packages it resolves cannot be told');
+  });
+
+  it('an unsupported or changed lockfile version → full, naming it', () => {
+    const dir = workspace('lock-npm');
+    editJson<Manifest>(dir, 'package-lock.json', (doc) => (doc.lockfileVersion = 2));
+    expect(scopeOf(dir).full_reason).toBe('lockfile package-lock.json: root resolution settings changed (lockfileVersion): any package may resolve differently');
+    editJson<Manifest>(dir, 'package-lock.json', (doc) => (doc.lockfileVersion = 1));
+    expect(scopeOf(dir).full_reason).toBe('lockfile package-lock.json cannot be parsed (work tree): lockfileVersion 1 is not supported (2 and 3 are)');
+  });
+
+  it('a deleted lockfile → full: every resolved package is gone', () => {
+    const dir = workspace('lock-npm');
+    rmSync(join(dir, 'package-lock.json'));
+    expect(scopeOf(dir).full_reason).toBe('lockfile package-lock.json was deleted since the merge-base: every resolved package is new or gone');
+  });
+
+  it('a lockfile listed in [scope] global stays global', () => {
+    const dir = workspace('lock-npm');
+    edit(dir, 'harness.toml', ['ignore = ["**/*.md"]', 'ignore = ["**/*.md"]\nglobal = ["package-lock.json"]']);
+    commitAll(dir, 'the lockfile is global here');
+    FORMATS[0]!.bumpDebug(dir);
+    expect(scopeOf(dir).full_reason).toBe('global file changed: "package-lock.json" (listed in [scope] global)');
+  });
+
+  it.each([
+    ['patchedDependencies', 'patchedDependencies:\n  ms@2.1.2:\n    hash: 3f2a9c01d4b8e7f6a5c4d3b2a1f0e9d8\n    path: patches/ms@2.1.2.patch\n'],
+    ['catalogs', 'catalogs:\n  default:\n    debug:\n      specifier: ^4.3.6\n      version: 4.3.6\n'],
+    ['settings', null],
+  ])('pnpm: a change of %s → full, naming it', (key, block) => {
+    const dir = workspace('lock-pnpm');
+    if (block) edit(dir, 'pnpm-lock.yaml', ['\nimporters:', `\n${block}\nimporters:`]);
+    else edit(dir, 'pnpm-lock.yaml', ['autoInstallPeers: true', 'autoInstallPeers: false']);
+    expect(scopeOf(dir).full_reason).toBe(`lockfile pnpm-lock.yaml: root resolution settings changed (${key}): any package may resolve differently`);
+  });
+
+  it('yarn berry: a patch of one’s own (patch: with a patch file) → full, naming the patched package', () => {
+    const dir = workspace('lock-yarn');
+    edit(dir, 'yarn.lock', [
+      'ms: "npm:2.1.2"',
+      'ms: "patch:ms@npm%3A2.1.2#~/.yarn/patches/ms-npm-2.1.2-a1b2c3d4e5.patch"',
+    ], [
+      '"picocolors@npm:^1.1.0":',
+      '"ms@patch:ms@npm%3A2.1.2#~/.yarn/patches/ms-npm-2.1.2-a1b2c3d4e5.patch":\n  version: 2.1.2\n  resolution: "ms@patch:ms@npm%3A2.1.2#~/.yarn/patches/ms-npm-2.1.2-a1b2c3d4e5.patch::version=2.1.2&hash=4f1d2e"\n  checksum: 10c0/9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f\n  languageName: node\n  linkType: hard\n\n"picocolors@npm:^1.1.0":',
+    ]);
+    expect(scopeOf(dir).full_reason).toBe('lockfile yarn.lock: root resolution settings changed (patch of ms): any package may resolve differently');
+  });
+
+  it('yarn: a move from v1 to berry → full, naming the format', () => {
+    const dir = workspace('lock-yarn1');
+    writeFileSync(join(dir, 'yarn.lock'), readFileSync(new URL('../fixtures/lock-yarn/yarn.lock', import.meta.url), 'utf8').replaceAll('lock-yarn@', 'lock-yarn1@'));
+    expect(scopeOf(dir).full_reason).toBe('lockfile yarn.lock: root resolution settings changed (__metadata, format): any package may resolve differently');
+  });
+});
+
+describe('lockfile readers', () => {
+  const users = (diff: ReturnType<typeof diffGraphs>) => Object.fromEntries([...diff.packages].map(([label, dirs]) => [label, [...dirs].sort()]));
+
+  it('npm: a dependency resolves from the nearest node_modules (a nested copy is the package’s own)', () => {
+    const lock = (nestedMs: string) =>
+      JSON.stringify({
+        name: 'x',
+        lockfileVersion: 3,
+        requires: true,
+        packages: {
+          '': { name: 'x', workspaces: ['packages/*'] },
+          'node_modules/ms': { version: '2.1.3' },
+          'packages/a': { name: 'a', dependencies: { ms: '^1.0.0' } },
+          'packages/a/node_modules/ms': { version: nestedMs },
+          'packages/b': { name: 'b', dependencies: { ms: '^2.1.3' } },
+        },
+      });
+    expect(users(diffGraphs(npmGraph(lock('1.0.0')), npmGraph(lock('1.0.1'))))).toEqual({ 'ms@1.0.0': ['packages/a'], 'ms@1.0.1': ['packages/a'] });
+  });
+
+  it('pnpm v6: `/name@version` keys, peer suffixes and aliases resolve to the importers that reach them', async () => {
+    const lock = (reactDom: string) => `lockfileVersion: '6.0'
+
+importers:
+  .: {}
+  packages/a:
+    dependencies:
+      react-dom:
+        specifier: ^18.2.0
+        version: ${reactDom}(react@18.2.0)
+      sw:
+        specifier: npm:string-width@^4
+        version: /string-width@4.2.3
+  packages/b:
+    dependencies:
+      react:
+        specifier: ^18.2.0
+        version: 18.2.0
+
+packages:
+  /react@18.2.0:
+    resolution: {integrity: sha512-aaa}
+  /react-dom@${reactDom}(react@18.2.0):
+    resolution: {integrity: sha512-bbb}
+    dependencies:
+      react: 18.2.0
+      scheduler: 0.23.0
+  /scheduler@0.23.0:
+    resolution: {integrity: sha512-ccc}
+  /string-width@4.2.3:
+    resolution: {integrity: sha512-ddd}
+`;
+    const before = await pnpmGraph(lock('18.2.0'));
+    expect(before.importers.get('packages/a')!.deps.sort()).toEqual(['react-dom@18.2.0(react@18.2.0)', 'string-width@4.2.3']);
+    expect(users(diffGraphs(before, await pnpmGraph(lock('18.3.1'))))).toEqual({ 'react-dom@18.2.0': ['packages/a'], 'react-dom@18.3.1': ['packages/a'] });
+    await expect(pnpmGraph("lockfileVersion: '5.4'\n")).rejects.toThrow('lockfileVersion "5.4" is not supported (6.0 to 9.0 are)');
+  });
+
+  it('yarn v1: quoted multi-range keys, `key value` and `key: value`; anything else is refused', () => {
+    const doc = parseYarnV1('# yarn lockfile v1\n\n\n"@babel/core@^7.0.0", "@babel/core@^7.1.0":\n  version "7.1.2"\n  optional true\n  dependencies:\n    "@babel/types" "^7.1.2"\n    ms: 2.1.3\n');
+    expect(doc['@babel/core@^7.0.0']).toBe(doc['@babel/core@^7.1.0']);
+    expect(doc['@babel/core@^7.0.0']).toEqual({ version: '7.1.2', optional: true, dependencies: { '@babel/types': '^7.1.2', ms: '2.1.3' } });
+    expect(() => parseYarnV1('a@^1:\n   version "1.0.0"\n')).toThrow('line 2: unexpected indentation');
+    expect(() => parseYarnV1('a@^1:\n  version "1.0.0\n')).toThrow('line 2: unterminated string');
+    expect(() => parseYarnV1('a@^1:\n  version\n')).toThrow('line 2: cannot read this line');
+    expect(() => parseYarnV1('a@^1, :\n  version "1"\n')).toThrow('line 1: cannot read the key list');
+    expect(() => parseYarnV1('a@^1:\n    version "1"\n')).toThrow('line 2: unexpected indentation');
   });
 });
