@@ -5,7 +5,7 @@ import { diffGraphs } from '../src/scope/lockfiles/graph.js';
 import { npmGraph } from '../src/scope/lockfiles/npm.js';
 import { pnpmGraph } from '../src/scope/lockfiles/pnpm.js';
 import { parseYarnV1 } from '../src/scope/lockfiles/yarn-v1.js';
-import { commitAll, harness, workspace, type Fixture } from './helpers.js';
+import { commitAll, harness, workspace, write, type Fixture } from './helpers.js';
 
 // The lock-* fixtures are one workspace in four package managers: core ← api (debug → ms) ← web
 // (picocolors), and cli on core; the root's own devDependency is typescript. Each edit below is what
@@ -163,12 +163,20 @@ describe.each(FORMATS)('lockfile-aware scoping: $fixture ($lockfile)', (f) => {
     expect(scope.full_reason).toMatch(new RegExp(`^lockfile ${f.lockfile.replace('.', '\\.')} cannot be parsed \\(work tree\\): .+`));
   });
 
-  it('a tooling bump of the root package (typescript) → full: no scope owns the root', () => {
+  it('a tooling bump of the root package (typescript) → full: the root package’s dependencies reach every scope', () => {
     const dir = workspace(f.fixture);
     edit(dir, f.lockfile, [/(?<!\^)5\.6\.3/g, '5.7.2']);
     expect(scopeOf(dir).full_reason).toMatch(
-      /^lockfile \S+: (?:the changed package "typescript@[^"]+"(?: \(and \d+ more\))? is a dependency of the root package, which no scope owns|the direct dependencies of the root package changed, and no scope owns it)$/,
+      /^lockfile \S+: (?:the changed package "typescript@[^"]+"(?: \(and \d+ more\))? is a dependency of the root package|the root package's direct dependencies changed): it reaches every scope$/,
     );
+  });
+
+  it('…even when a scope owns the root directory: the root package’s dependencies are every package’s tooling', () => {
+    const dir = workspace(f.fixture);
+    write(dir, 'harness.toml', '[scope.path_map]\n"." = "root"\n"packages/core/" = "core"\n"packages/api/" = "api"\n"packages/web/" = "web"\n"packages/cli/" = "cli"\n\n[scope.dependencies]\napi = ["core"]\nweb = ["api"]\ncli = ["core"]\n');
+    commitAll(dir, 'a root scope');
+    edit(dir, f.lockfile, [/(?<!\^)5\.6\.3/g, '5.7.2']);
+    expect(scopeOf(dir)).toMatchObject({ mode: 'full', full_reason: expect.stringMatching(/: it reaches every scope$/) });
   });
 });
 

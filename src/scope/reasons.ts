@@ -47,12 +47,15 @@ function describeLockfileReason(r: LockfileReason): string {
       return `lockfile ${r.path}: root resolution settings changed (${r.settings.join(', ')}): any package may resolve differently`;
     case 'lockfile-importer':
       return `lockfile ${r.path} has no entry for ${r.dir} (scope "${r.scope}"): which packages it resolves cannot be told`;
-    case 'lockfile-unattributed': {
-      const where = r.importer === '' ? 'the root package' : r.importer;
-      if (where === null) return `lockfile ${r.path}: no workspace package depends on the changed package ${listed(r.packages)}`;
-      if (r.packages.length === 0) return `lockfile ${r.path}: the direct dependencies of ${where} changed, and no scope owns it`;
-      return `lockfile ${r.path}: the changed package ${listed(r.packages)} is a dependency of ${where}, which no scope owns`;
-    }
+    case 'lockfile-unattributed':
+      if (r.importer === null) return `lockfile ${r.path}: no workspace package depends on the changed package ${listed(r.packages)}`;
+      // The root package's dependencies are the workspace's shared tooling (or what no one scope owns).
+      if (r.importer === '') {
+        const what = r.packages.length === 0 ? "the root package's direct dependencies changed" : `the changed package ${listed(r.packages)} is a dependency of the root package`;
+        return `lockfile ${r.path}: ${what}: it reaches every scope`;
+      }
+      if (r.packages.length === 0) return `lockfile ${r.path}: the direct dependencies of ${r.importer} changed, and no scope owns it`;
+      return `lockfile ${r.path}: the changed package ${listed(r.packages)} is a dependency of ${r.importer}, which no scope owns`;
   }
 }
 

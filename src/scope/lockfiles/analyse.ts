@@ -68,9 +68,12 @@ async function manifestSettings(sides: readonly Side[]): Promise<string[]> {
   }
 }
 
-/** The scopes the changes reach, or the first change no scope owns. */
-function attribute(path: string, diff: LockDiff, config: Config): LockfileVerdict {
-  const scopeOf = (dir: string) => ownerOf(manifestPath(dir), config.scope.path_map);
+/**
+ * The scopes the changes reach, or the first change no scope owns. In a workspace the root package's
+ * own dependencies are every package's tooling (hoisted binaries, shared configs): no one scope owns them.
+ */
+function attribute(path: string, diff: LockDiff, config: Config, workspace: boolean): LockfileVerdict {
+  const scopeOf = (dir: string) => (dir === '' && workspace ? null : ownerOf(manifestPath(dir), config.scope.path_map));
   const scopes = new Set<string>();
   for (const dir of diff.importers) {
     const scope = scopeOf(dir);
@@ -136,5 +139,6 @@ export async function analyseLockfile(root: string, config: Config, mergeBase: s
   const settings = [...diff.settings, ...(changedFiles.includes('package.json') ? await manifestSettings(sides) : [])];
   if (settings.length > 0) return full({ kind: 'lockfile-settings', path, settings });
   const missing = missingImporter(path, config, graphs[1]!, dirs.slice(1));
-  return missing ? full(missing) : attribute(path, diff, config);
+  const workspace = graphs.some((g) => [...g.importers.keys()].some((dir) => dir !== ''));
+  return missing ? full(missing) : attribute(path, diff, config, workspace);
 }
