@@ -75,7 +75,19 @@ export type FullReason =
   | { kind: 'git-failed'; message: string }
   | { kind: 'outside-cwd'; root: string; paths: string[] }
   | { kind: 'global'; paths: string[]; why: string }
-  | { kind: 'unmapped'; paths: string[] };
+  | { kind: 'unmapped'; paths: string[] }
+  // A changed lockfile (DESIGN §3) that cannot be resolved to scopes. `path` is the lockfile.
+  | { kind: 'lockfile-unparsable'; path: string; side: LockfileSide; message: string }
+  | { kind: 'lockfile-presence'; path: string; change: 'added' | 'deleted' }
+  /** Root-level resolution settings changed (overrides, resolutions, patches, catalogs, lockfile version…), by name. */
+  | { kind: 'lockfile-settings'; path: string; settings: string[] }
+  /** No workspace package's scope owns these changed packages: `importer` reaches them and no scope owns it (null: no importer reaches them; no packages: the importer's own direct dependencies changed). */
+  | { kind: 'lockfile-unattributed'; path: string; importer: string | null; packages: string[] }
+  /** The lockfile has no entry for a workspace package a scope owns. */
+  | { kind: 'lockfile-importer'; path: string; scope: string; dir: string };
+
+/** Which version of a lockfile: the merge-base's or the work tree's. */
+export type LockfileSide = 'merge-base' | 'work tree';
 
 /** The scope resolution of one run (DESIGN §3). */
 export interface Scope {

@@ -16,6 +16,7 @@ import { ResultCache } from '../run/cache.js';
 import { runChecks } from '../run/runner.js';
 import { HARNESS_VERSION } from '../version.js';
 import { describeReason } from '../scope/reasons.js';
+import { resolveLockfiles } from '../scope/lockfile.js';
 import { resolveScope } from '../scope/resolve.js';
 
 export interface GlobalOptions {
@@ -71,7 +72,7 @@ async function resolveAll(opts: GlobalOptions): Promise<{ root: string; config: 
   const root = targetRoot(opts);
   const config = await loadConfig(root, opts.config);
   const changes = await resolveChanges(root, opts.base ?? config.base);
-  return { root, config, scope: resolveScope(config, changes) };
+  return { root, config, scope: resolveScope(config, changes, await resolveLockfiles(root, config, changes)) };
 }
 
 export async function scopeVerb(opts: GlobalOptions, started: number): Promise<Envelope> {

@@ -23,7 +23,7 @@ export const configSchema = {
   properties: {
     base: d('Base ref to diff against (default: origin/main if it exists, else main; `--base` wins).', { type: 'string', minLength: 1 }),
     scope: section('How changed files map to scopes (DESIGN §3).', {
-      global: d('Root-relative globs whose change runs everything, added to the built-in ones (root package.json, lockfiles, root tsconfig*, harness.toml, eslint/vitest/vite configs).', stringList),
+      global: d('Root-relative globs whose change runs everything, added to the built-in ones (root package.json, root tsconfig*, harness.toml, eslint/vitest/vite configs, bun lockfiles). package-lock.json, pnpm-lock.yaml and yarn.lock are read instead (each changed package scopes to the packages that depend on it); listing one here makes it global.', stringList),
       ignore: d('Globs of files whose change triggers nothing (e.g. `**/*.md`).', stringList),
       path_map: d('Directory prefix → scope name; the longest prefix wins; `.` is the repository root.', {
         type: 'object',

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../config/types.js';
+import { LOCKFILES, type Config } from '../config/types.js';
 import { ignoredFiles, workTreeFiles } from '../diff/files.js';
 import type { CacheInputs } from '../model.js';
 import { ownerOf } from '../scope/resolve.js';
@@ -14,7 +14,7 @@ const MAX_ENTRIES = 2000;
 
 /**
  * Results of passing checks, keyed by a hash of everything they read: their scopes' files (and their
- * dependencies'), files no scope owns, the global files (lockfiles, root configs, harness.toml), the
+ * dependencies'), files no scope owns, the lockfiles, the global files (root configs, harness.toml), the
  * tools', Node's and harness's versions. Failures are never stored. One instance is one snapshot of
  * the work tree (files listed and hashed once); `fresh()` takes a new one, so a pass is stored only
  * when its key is the same after the run as before it (no edit landed while it ran). Entries are
@@ -74,7 +74,8 @@ export class ResultCache {
   async key(id: string, inputs: CacheInputs, mergeBase: string | null): Promise<string | null> {
     if (inputs.diff && mergeBase === null) return null;
     this.files ??= workTreeFiles(this.root, { fresh: this.relist });
-    const isGlobal = matcher(this.config.scope.global);
+    // A lockfile is every check's input: a changed dependency may change any check's outcome.
+    const isGlobal = matcher([...this.config.scope.global, ...Object.keys(LOCKFILES)]);
     if (inputs.ignored) this.ignored ??= ignoredFiles(this.root);
     // Both awaited together: a rejection of either is handled here, never left unhandled.
     const [files, allIgnored] = await Promise.all([this.files, inputs.ignored ? this.ignored! : []]);
