@@ -110,6 +110,18 @@ describe('tamper: ESLint', () => {
     expect(tamper(dir)).toMatchObject({ status: 'pass', details: [] });
   });
 
+  it('Biome, oxlint and package.json strengthened pass', () => {
+    const dir = repo({
+      'biome.json': json({ linter: { rules: { recommended: false, suspicious: { noExplicitAny: 'warn' } } }, files: { includes: ['src/**', '!dist', '!tmp'] } }),
+      '.oxlintrc.json': json({ categories: { correctness: 'warn' }, rules: { 'no-console': 'off' }, ignorePatterns: ['dist', 'tmp'] }),
+      'packages/core/package.json': json({ name: '@demo/core', scripts: { test: 'vitest run --passWithNoTests' } }),
+    });
+    write(dir, 'biome.json', json({ linter: { rules: { recommended: true, suspicious: { noExplicitAny: 'error', noDebugger: 'error' } } }, files: { includes: ['**', '!dist'] } }));
+    write(dir, '.oxlintrc.json', json({ categories: { correctness: 'error', suspicious: 'error' }, rules: { 'no-console': 'error' }, ignorePatterns: ['dist'] }));
+    write(dir, 'packages/core/package.json', json({ name: '@demo/core', scripts: { test: 'vitest run' } }));
+    expect(tamper(dir)).toMatchObject({ status: 'pass', details: [] });
+  });
+
   it('a change it cannot evaluate (a preset swapped, code beside the config) fails "cannot verify"', () => {
     const dir = repo({ 'eslint.config.js': flat(rules) });
     write(dir, 'eslint.config.js', flat(rules).replace('configs.recommended', 'configs.disableTypeChecked').replace('export default', "const level = process.env.LEVEL ?? 'off';\nrules.level = level;\nexport default"));
@@ -192,6 +204,41 @@ describe('tamper: Vitest and Stryker', () => {
     expect(tamper(dir).details).toEqual([
       'packages/core/vitest.config.ts: test....shared (absent) → ... shared: cannot verify (a JS config computes it)',
       'packages/core/vitest.config.ts: code beside the exported config changed ("import { shared } from \'../../vitest.shared\' ;"): cannot verify (a JS config)',
+    ]);
+  });
+});
+
+describe('tamper: moved and deleted configs', () => {
+  it('a rename is compared as one file; a deleted config whose package remains fails, one deleted with its package does not', () => {
+    const dir = repo();
+    git(dir, 'mv', 'eslint.config.js', 'eslint.config.mjs');
+    git(dir, 'mv', 'packages/core/tsconfig.json', 'packages/core/tsconfig.app.json');
+    expect(tamper(dir)).toMatchObject({ status: 'pass', details: [] });
+    rmSync(join(dir, 'packages/numpy-lite'), { recursive: true });
+    rmSync(join(dir, 'packages/math/vitest.config.ts'));
+    rmSync(join(dir, 'packages/text/tsconfig.json'));
+    // skipLibCheck dropped: stricter, not a finding.
+    write(dir, 'tsconfig.base.json', json({ compilerOptions: { strict: true, noEmit: true } }));
+    expect(tamper(dir).details).toEqual([
+      'packages/math/vitest.config.ts: deleted: cannot verify (a JS config: what it enforced no longer applies)',
+      'packages/text/tsconfig.json: compilerOptions.strict true → (absent)',
+    ]);
+  });
+
+  it('a Stryker JS config is read statically, through its consts', () => {
+    const mjs = (mutator: string, brk: number) => `/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+const mutator = { excludedMutations: [${mutator}] };
+const config = { mutate: ['src/**/*.ts'], mutator, thresholds: { break: ${brk} } };
+
+export default config;
+`;
+    const dir = repo({ 'packages/core/stryker.config.mjs': mjs("'Regex'", 50) });
+    write(dir, 'packages/core/stryker.config.mjs', mjs('', 80));
+    expect(tamper(dir)).toMatchObject({ status: 'pass', details: [] });
+    write(dir, 'packages/core/stryker.config.mjs', mjs("'Regex', 'ArithmeticOperator'", 40));
+    expect(tamper(dir).details).toEqual([
+      'packages/core/stryker.config.mjs: mutator.excludedMutations gains "ArithmeticOperator"',
+      'packages/core/stryker.config.mjs: thresholds.break 50 → 40',
     ]);
   });
 });

@@ -103,6 +103,8 @@ export function noGain(key: string, old: Value | undefined, now: Value | undefin
   return is.filter((x) => !was.includes(x)).map((x) => ({ key, how: `gains ${JSON.stringify(x)}` }));
 }
 
+const EVERYTHING = new Set(['**', '**/*', './**', './**/*']);
+
 /**
  * A list whose items are checked (`include`, `forbid`, `[scope.checks]`): weakened when it loses one.
  * `absentIsAll`: no list means everything (tsconfig `include`), so dropping the list loses nothing.
@@ -112,6 +114,8 @@ export function noLoss(key: string, old: Value | undefined, now: Value | undefin
   const was = items(old);
   const is = items(now);
   if (was === null || is === null) return same(old, now) ? [] : [{ key, how: `${show(old)} → ${show(now)} (cannot verify: not a list)` }];
+  // Glob containment is undecidable in general; a list that now includes everything has lost nothing.
+  if (is.some((x) => EVERYTHING.has(x))) return [];
   return was.filter((x) => !is.includes(x)).map((x) => ({ key, how: `loses ${JSON.stringify(x)}` }));
 }
 
