@@ -55,13 +55,15 @@ describe('tamper: tsconfig', () => {
   it('a strict-family flag turned off under strict, and a switch of `extends` to a new loose config', () => {
     const dir = repo({ 'tsconfig.base.json': json(base), 'packages/core/tsconfig.json': json(core) });
     write(dir, 'tsconfig.base.json', json({ compilerOptions: { ...base.compilerOptions, noImplicitAny: false, strictNullChecks: false } }));
-    write(dir, 'tsconfig.loose.json', json({ compilerOptions: { strict: false, noEmit: true } }));
+    // A new file is judged by its own explicit settings: strict off fails, skipLibCheck (tsc --init's default) does not.
+    write(dir, 'tsconfig.loose.json', json({ compilerOptions: { strict: false, noEmit: true, skipLibCheck: true } }));
     write(dir, 'packages/core/tsconfig.json', json({ ...core, extends: '../../tsconfig.loose.json' }));
     expect(tamper(dir).details).toEqual([
       'packages/core/tsconfig.json: compilerOptions.strict true → false',
       'packages/core/tsconfig.json: compilerOptions.noUncheckedIndexedAccess true → (absent)',
       'packages/core/tsconfig.json: compilerOptions.exactOptionalPropertyTypes true → (absent)',
       'packages/core/tsconfig.json: compilerOptions.noImplicitOverride true → (absent)',
+      'packages/core/tsconfig.json: compilerOptions.skipLibCheck (absent) → true',
       'tsconfig.base.json: compilerOptions.noImplicitAny true (by strict) → false',
       'tsconfig.base.json: compilerOptions.strictNullChecks true (by strict) → false',
       'tsconfig.loose.json: compilerOptions.strict false (a new file)',

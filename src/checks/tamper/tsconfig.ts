@@ -97,7 +97,8 @@ function optionChanges(old: Obj | undefined, now: Obj, created: boolean): Change
   return [
     ...ON.flatMap((k) => staysOn(key(k), a[k], b[k], created, k === 'forceConsistentCasingInFileNames')),
     ...(created ? STRICT_FAMILY.flatMap((k) => staysOn(key(k), undefined, b[k], true)) : STRICT_FAMILY.flatMap((k) => familyChange(k, a, b))),
-    ...OFF.flatMap((k) => staysOff(key(k), a[k], b[k], created)),
+    // A new tsconfig's skipLibCheck is `tsc --init`'s own default (it skips only .d.ts files): its setup, not a weakening.
+    ...OFF.filter((k) => !created || !k.startsWith('skip')).flatMap((k) => staysOff(key(k), a[k], b[k], created)),
   ];
 }
 
