@@ -16,6 +16,7 @@ import { graphCheck } from './graph.js';
 import { lintCheck } from './lint.js';
 import { mutationCheck, testsFailOnBaseCheck, untestedLinesCheck } from './mutation.js';
 import { suppressionsCheck } from './suppressions.js';
+import { tamperCheck, tamperKind } from './tamper.js';
 import { testCheck } from './test.js';
 import { typecheckCheck } from './typecheck.js';
 
@@ -49,11 +50,15 @@ export function scopeChecks(p: ScopePlan): Check[] {
   });
 }
 
-/** The structural guards: cheap, one each per run, over the diff or the given scopes' files. */
-export function guardChecks(config: Config, scopes: readonly string[]): Check[] {
+/**
+ * The structural guards: cheap, one each per run, over the diff or the given scopes' files. `changed`:
+ * the run's changed files (tamper is planned when a check's config is among them), null to plan every guard.
+ */
+export function guardChecks(config: Config, scopes: readonly string[], changed: readonly string[] | null): Check[] {
   return [
     suppressionsCheck(),
     fileSizeCheck(),
+    ...(changed === null || changed.some((p) => tamperKind(p, config) !== null) ? [tamperCheck()] : []),
     ...(config.mutate.require_changed_tests ? [changedTestsCheck()] : []),
     graphCheck(scopes),
     boundariesCheck(scopes),
