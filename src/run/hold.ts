@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/types.js';
 import { Git } from '../diff/git.js';
@@ -60,6 +60,14 @@ export function identities(root: string, findings: readonly Finding[]): string[]
   return findings.map((f) => [f.path ?? '', f.rule ?? '', f.message.split(root).join('<root>'), f.path && f.line ? lineOf(f.path, f.line) : ''].join('\0'));
 }
 
+function isLink(abs: string): boolean {
+  try {
+    return lstatSync(abs).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The current result with the findings that exist at the merge-base too (`base`: their identities) taken
  * out and counted, as many times as they occur there: a fail whose every finding is old becomes a pass
@@ -71,7 +79,8 @@ export function subtract(root: string, now: CheckResult, base: readonly string[]
   const fresh: Finding[] = [];
   const ids = identities(root, now.findings);
   for (const [i, f] of now.findings.entries()) {
-    const n = left.get(ids[i]!) ?? 0;
+    // A file that is a link: what it reached at the merge-base cannot be known (the base tree's link reaches today's target).
+    const n = f.path && isLink(join(root, f.path)) ? 0 : (left.get(ids[i]!) ?? 0);
     if (n > 0) left.set(ids[i]!, n - 1);
     else fresh.push(f);
   }
