@@ -134,6 +134,12 @@ export interface CacheInputs {
   ignored?: boolean;
 }
 
+/** `--shard k/n`: one machine's part (1-based) of a split over n. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
 export type ErrorCode = 'usage' | 'config' | 'environment' | 'internal';
 
 export interface NextAction {

@@ -78,5 +78,7 @@ export function mutateChecks(config: Config, opts: MutateOptions): Check[] {
   let shared: Promise<MutateResult> | undefined;
   // The mutation stages (Stryker, coverage) load only for `harness mutate`.
   const pipeline = (ctx: CheckContext) => (shared ??= import('../mutate/pipeline.js').then((m) => m.mutatePipeline(ctx, opts)));
+  // Sharded, every shard judges its part of the mutants; the checks of the whole change run in shard 1 only.
+  if (opts.shard && opts.shard.index > 1) return [mutationCheck(pipeline)];
   return [...(config.mutate.require_changed_tests ? [changedTestsCheck()] : []), untestedLinesCheck(pipeline), mutationCheck(pipeline), testsFailOnBaseCheck(pipeline, opts.refactor)];
 }

@@ -38,6 +38,10 @@ export interface Envelope {
     run_id?: string;
     /** loop: what the budget was expected to allow before any check started. */
     budget?: BudgetPlan;
+    /** gate/mutate `--shard k/n`: which part this is, and what every part must agree on (`harness merge`). */
+    shard?: { index: number; count: number; digest: string };
+    /** `harness merge`: how many shard envelopes this one stands for. */
+    merged?: { shards: number };
     init?: { path: string; written: boolean; scopes: number; test_edges: number; config: string | null };
   };
   next_actions: NextAction[];
@@ -136,7 +140,7 @@ export function checksEnvelope(
   scope: Scope,
   reports: readonly CheckReport[],
   limits: Limits,
-  run: { id: string; next: NextAction[]; started: number; budget?: BudgetPlan | null },
+  run: { id: string; next: NextAction[]; started: number; budget?: BudgetPlan | null; shard?: { index: number; count: number; digest: string } | null },
 ): Answer {
   const bounded = boundChecks(reports, limits);
   const shown = (f: Finding): Finding => ({ ...f, message: clip(f.message, limits.max_detail_chars) });
@@ -151,6 +155,7 @@ export function checksEnvelope(
       summary: summarise(reports, reports.length - bounded.length),
       run_id: run.id,
       ...(run.budget ? { budget: run.budget } : {}),
+      ...(run.shard ? { shard: run.shard } : {}),
     },
     next_actions: run.next,
     duration_ms: Math.round(performance.now() - run.started),

@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Config } from '../config/types.js';
 import type { FileDiff } from '../diff/lines.js';
-import type { Finding, Scope, ToolContext } from '../model.js';
+import type { Finding, Scope, Shard, ToolContext } from '../model.js';
 import { classifier } from '../scope/classify.js';
 import { noDiffReason } from '../scope/reasons.js';
 import { scriptProjects } from '../config/workspace.js';
@@ -28,6 +28,8 @@ export interface MutateOptions {
   maxMutants: number;
   /** `--refactor`: the change preserves behaviour, so its tests need not fail on the old code. */
   refactor: boolean;
+  /** `--shard k/n`: only the chosen mutants whose place in id order is k (mod n). */
+  shard?: Shard | null;
   /** Exactly these mutant ids (`--mutant`), instead of a selection. */
   only: string[] | null;
   progress: ((text: string) => void) | null;
@@ -147,6 +149,11 @@ async function chooseMutants(ctx: MutateContext, box: string, changed: Map<strin
   return { chosen, accepted, stale };
 }
 
+/** Shard k of n of the chosen mutants: round-robin in id order, so the n shards split them exactly. */
+function mutantsOfShard(chosen: readonly Candidate[], shard: Shard): Candidate[] {
+  return [...chosen].sort((a, b) => (a.id < b.id ? -1 : 1)).filter((_, i) => i % shard.count === shard.index - 1);
+}
+
 /** What the stages know so far: reported whatever stops them. */
 interface Known extends Judged {
   untested: Finding[] | null;
@@ -158,10 +165,11 @@ async function inSandbox(ctx: MutateContext, opts: MutateOptions, box: Sandbox, 
   const cov = await coverageOf(ctx, box, groups);
   if ('error' in cov) return { kind: 'error', error: cov.error!, ...known, untested: null, ...('fatal' in cov && cov.fatal ? { fatal: true } : {}) };
   known.untested = cov.untested;
-  const { chosen, error, accepted, stale } = await chooseMutants(ctx, box.box, changed, cov, opts);
-  known.accepted = accepted;
-  known.stale = stale;
-  if (error !== undefined || !chosen) return { kind: 'error', error: error ?? 'no mutants chosen', ...known };
+  const { chosen: all, error, accepted, stale } = await chooseMutants(ctx, box.box, changed, cov, opts);
+  // Accepts are listed by shard 1 only: a merge shows them once.
+  Object.assign(known, opts.shard && opts.shard.index > 1 ? { accepted: [], stale: [] } : { accepted, stale });
+  if (error !== undefined || !all) return { kind: 'error', error: error ?? 'no mutants chosen', ...known };
+  const chosen = opts.shard ? mutantsOfShard(all, opts.shard) : all;
   // A re-check that runs this much longer than all the tests did is a reproduced timeout (whole ms, at most an hour).
   const recheckLimit = boundedMs(Math.max(15_000, 3 * cov.ms), 3_600_000);
   for (const [i, g] of groups.entries()) {

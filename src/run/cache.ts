@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { LOCKFILES, type Config } from '../config/types.js';
 import { ignoredFiles, workTreeFiles } from '../diff/files.js';
+import { Git } from '../diff/git.js';
 import type { CacheInputs } from '../model.js';
 import { ownerOf } from '../scope/resolve.js';
 import { packageVersion } from '../tools/find.js';
@@ -30,17 +31,19 @@ export class ResultCache {
     private readonly root: string,
     private readonly config: Config,
     private readonly harnessVersion: string,
+    /** Where results are kept: one directory for every worktree of the repository (see cacheDir). */
+    private readonly store_: string,
     /** List the work tree anew (not the run's listing): the snapshot after the checks ran. */
     private readonly relist = false,
   ) {}
 
   /** A new snapshot of the same repository. */
   fresh(): ResultCache {
-    return new ResultCache(this.root, this.config, this.harnessVersion, true);
+    return new ResultCache(this.root, this.config, this.harnessVersion, this.store_, true);
   }
 
   private dir(): string {
-    return harnessPath(this.root, 'cache');
+    return this.store_;
   }
 
   /**
@@ -107,4 +110,14 @@ export class ResultCache {
       // a cache that cannot be written only costs time
     }
   }
+}
+
+/**
+ * The result cache's directory: under git's common directory, so every worktree of the repository (an
+ * agent per worktree) shares it: keys are content hashes of repo-relative files, the same in each, and
+ * entries are written atomically. Outside git (never reached: loop needs git), the work tree's .harness/.
+ */
+export async function cacheDir(root: string): Promise<string> {
+  const common = await new Git(root).tryRaw(['rev-parse', '--git-common-dir']);
+  return common ? join(resolve(root, common.trim()), 'harness', 'cache') : harnessPath(root, 'cache');
 }

@@ -34,6 +34,8 @@ export interface RunOptions {
   cache?: ResultCache | null;
   /** Called once before any check starts, with what the budget is expected to allow (progress on stderr). */
   onPlan?: (plan: BudgetPlan) => void;
+  /** false: a shard's durations are not kept here (every shard must split by the same ones; `harness merge` records them). */
+  recordDurations?: boolean;
   /** Called as each check finishes (progress on stderr). */
   onDone?: (report: CheckReport, finished: number, total: number) => void;
 }
@@ -337,7 +339,7 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
   await Promise.all([...Array.from({ length: Math.min(concurrency, tools.length) }, () => lane(st, tools)), lane(st, guards)]).finally(() => st.base?.close());
   clearTimeout(deadline);
   opts.interrupt.removeEventListener('abort', stopAll);
-  durations.save();
+  if (opts.recordDurations !== false) durations.save();
   notStarted(st, [...tools, ...guards]);
   await storePasses(st);
   // .harness/ may have been deleted while checks ran: restore its ignore file, never name a log that is gone.
