@@ -62,8 +62,9 @@ export interface RecheckItem {
 
 /**
  * The survivors' answers from one vitest process for the whole group (the target's vitest Node API,
- * one run per mutant, a canary first). Only "survives" is taken from it: a kill, a timeout, a run with
- * no test or a canary that passed is asked again of its own plain vitest process.
+ * one run per mutant, a canary first). "survives" is taken from it, and so is a hang (past the limit: a
+ * reproduced timeout, as in a process of its own, which would only hang again); a kill, a run with no
+ * test or a canary that passed is asked again of its own plain vitest process.
  */
 async function batchSurvivors(ctx: ToolContext, box: string, group: { cwd: string; config: string | null }, items: readonly RecheckItem[], n: number, limitMs: number) {
   const originals = new Map(items.map(({ mutant }) => [join(box, mutant.file), readFileSync(join(box, mutant.file), 'utf8')]));
@@ -71,26 +72,24 @@ async function batchSurvivors(ctx: ToolContext, box: string, group: { cwd: strin
   const job: BatchJob = { cwd: group.cwd, config: group.config, limitMs, runs };
   const jobFile = join(ctx.runDir, `recheck-batch-${n}.json`);
   writeFileSync(jobFile, JSON.stringify(job));
-  const survives = new Map<string, number>();
+  const answers = new Map<string, Recheck>();
   try {
     const res = await ctx.exec([process.execPath, BATCH_CHILD, jobFile], { cwd: group.cwd, env: { ...process.env, CI: 'true' }, timeoutMs: limitMs * (items.length + 2) });
     for (const line of res.stdout.split('\n')) {
-      const r = /^\{.*\}$/.test(line) ? (JSON.parse(line) as { id?: string; failed?: number; passed?: number }) : {};
-      if (r.id && r.failed === 0 && (r.passed ?? 0) > 0) survives.set(r.id, r.passed!);
+      const r = /^\{.*\}$/.test(line) ? (JSON.parse(line) as { id?: string; failed?: number; passed?: number; timeout?: boolean }) : {};
+      if (r.id && r.timeout) answers.set(r.id, { verdict: 'killed', tests: 0 });
+      else if (r.id && r.failed === 0 && (r.passed ?? 0) > 0) answers.set(r.id, { verdict: 'survives', tests: r.passed! });
     }
   } finally {
     for (const [file, text] of originals) writeFileSync(file, text);
   }
-  return survives;
+  return answers;
 }
 
 /** Re-check every survivor of a group: batched in one vitest process when there are several. */
 export async function recheckAll(ctx: ToolContext, box: string, group: { cwd: string; config: string | null }, items: readonly RecheckItem[], n: number, limitMs: number): Promise<Map<string, Recheck>> {
   const out = new Map<string, Recheck>();
-  const batched = items.length > 1 ? await batchSurvivors(ctx, box, group, items, n, limitMs) : new Map<string, number>();
-  for (const [k, { mutant, tests }] of items.entries()) {
-    const passed = batched.get(mutant.id);
-    out.set(mutant.id, passed !== undefined ? { verdict: 'survives', tests: passed } : await recheck(ctx, box, group, mutant, tests, n * 1000 + k, limitMs));
-  }
+  const batched = items.length > 1 ? await batchSurvivors(ctx, box, group, items, n, limitMs) : new Map<string, Recheck>();
+  for (const [k, { mutant, tests }] of items.entries()) out.set(mutant.id, batched.get(mutant.id) ?? (await recheck(ctx, box, group, mutant, tests, n * 1000 + k, limitMs)));
   return out;
 }
