@@ -4,9 +4,12 @@ import { HARNESS_VERSION } from '../version.js';
 import { errorEnvelope, plain, type Answer, type Envelope } from '../envelope/build.js';
 import { VERBS, type CheckVerb } from '../model.js';
 import { killAllGroups } from '../run/exec.js';
-import { AGENTS, type Agent, type HookAnswer } from '../hooks/adapters.js';
+import { AGENTS, type Agent, type HookAnswer } from '../hooks/protocols.js';
+import { DEFAULT_MAX_BLOCKS } from '../hooks/guard.js';
 import { agentDetected, useColour } from './agent.js';
-import { checkVerb, commandPrefix, hookVerb, initVerb, scopeVerb, type VerbOptions } from './verbs.js';
+import { hookVerb } from './hook.js';
+import { initVerb } from './init.js';
+import { checkVerb, commandPrefix, scopeVerb, type VerbOptions } from './verbs.js';
 
 const VERSION = HARNESS_VERSION;
 
@@ -39,6 +42,13 @@ function idList(value: string): string[] {
   const ids = [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))];
   if (ids.length === 0) throw new InvalidArgumentError('expected a comma-separated list of check ids');
   return ids;
+}
+
+function agentList(value: string): Agent[] {
+  const names = [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))];
+  const bad = names.filter((n) => !(AGENTS as readonly string[]).includes(n));
+  if (names.length === 0 || bad.length > 0) throw new InvalidArgumentError(`expected a comma-separated list of ${AGENTS.join(', ')}${bad.length ? ` (not ${bad.join(', ')})` : ''}`);
+  return names as Agent[];
 }
 
 type Format = 'json' | 'text' | 'github' | 'sarif';
@@ -121,22 +131,26 @@ function addCheckVerbs(program: Command, call: Call): void {
 
 /** hook, init, scope and schema. */
 function addOtherVerbs(program: Command, call: Call): void {
+  const agents = AGENTS.join(', ');
   program
     .command('hook')
-    .description("stop hook for an agent (claude, codex, cursor): loop, answered in the agent's contract")
-    .argument('<agent>', 'claude | codex | cursor')
+    .description(`stop hook for an agent (${agents}): loop, answered in the agent's contract`)
+    .argument('<agent>', AGENTS.join(' | '))
     .option('--budget <seconds>', 'loop budget (default: [loop] budget_seconds)', positiveSeconds)
-    .option('--max-blocks <n>', 'stop blocking after this many consecutive blocks on the same failure (default 3)', positiveInt)
+    .option('--max-blocks <n>', `let the agent stop after this many consecutive blocks on the same failure (default ${DEFAULT_MAX_BLOCKS})`, positiveInt)
+    .option('--loop-limit <n>', "cursor: send no follow-up once the payload's loop_count reaches this (default 5, Cursor's loop_limit)", positiveInt)
     .action(async (agent: string, _o, cmd: Command) => {
-      if (!(AGENTS as readonly string[]).includes(agent)) throw new HarnessError('usage', `hook: unknown agent "${agent}" (claude, codex, cursor)`, 'agent');
+      if (!(AGENTS as readonly string[]).includes(agent)) throw new HarnessError('usage', `hook: unknown agent "${agent}" (${agents})`, 'agent');
       call.verb = 'harness hook';
       call.hook = await hookVerb(agent as Agent, globals(call, cmd), await readStdin(), call.interrupt.signal, call.started);
     });
   program
     .command('init')
-    .description('once: write a harness.toml derived from the workspace')
+    .description('once: write a harness.toml derived from the workspace; --agents also the stop-hook configs')
     .option('--force', 'overwrite an existing harness.toml')
     .option('--dry-run', 'print the config in the envelope instead of writing it')
+    .option('--agents <list>', `also write (merge) these agents' stop-hook configs and an AGENTS.md section: ${AGENTS.join(',')}`, agentList)
+    .option('--check', 'with --agents: write nothing, exit 1 when a hook config or the AGENTS.md section differs')
     .action(async (_o, cmd: Command) => {
       call.verb = 'harness init';
       call.answer = plain(await initVerb(globals(call, cmd), call.started));

@@ -38,7 +38,15 @@ export interface Envelope {
     run_id?: string;
     /** loop: what the budget was expected to allow before any check started. */
     budget?: BudgetPlan;
-    init?: { path: string; written: boolean; scopes: number; test_edges: number; config: string | null };
+    init?: {
+      path: string;
+      written: boolean;
+      scopes: number;
+      test_edges: number;
+      config: string | null;
+      /** With --agents: each hook config and AGENTS.md, compared with what init writes. */
+      agents?: { path: string; status: 'missing' | 'drift' | 'in_sync'; written: boolean; changes: string[] }[];
+    };
   };
   next_actions: NextAction[];
   duration_ms: number;
