@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, lstatSync, readFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -17,13 +17,16 @@ function sh(cmd: string, args: string[], cwd: string, input?: string) {
 }
 
 /**
- * `npm pack` of this working tree, from a copy without dist/ (so the tarball proves that packing builds
- * it, and this checkout's dist/, which other tests are running, is never rewritten under them).
+ * `npm pack` of this working tree, from a copy whose dist/ holds only a stale file (so the tarball proves
+ * that packing cleans and builds it, and this checkout's dist/, which other tests are running, is never
+ * rewritten under them).
  */
 function pack(): { tarball: string; files: string[] } {
   const src = tempDir('harness-src-');
   for (const f of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'bin', 'src']) cpSync(join(REPO, f), join(src, f), { recursive: true });
   symlinkSync(join(REPO, 'node_modules'), join(src, 'node_modules'), 'dir');
+  mkdirSync(join(src, 'dist'));
+  writeFileSync(join(src, 'dist/stale.js'), '// left by an old build: prepack removes it\n');
   const out = tempDir('harness-pack-');
   const res = sh('npm', ['pack', '--json', '--pack-destination', out], src);
   expect(res.code, res.stderr).toBe(0);
@@ -47,7 +50,7 @@ describe('install from a tarball, as a user would', () => {
   it('npm pack → npm i -D ./harness-<v>.tgz in a fresh repository → npx harness loop, init --agents and the hook work with none of harness\'s devDependencies', { timeout: 400_000 }, () => {
     const { tarball, files } = pack();
     expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'bin/harness.js', 'dist/cli/main.js', 'dist/tools/stryker-child.js']));
-    expect(files.filter((f) => !/^(bin|dist)\/|^(package\.json|README\.md)$/.test(f))).toEqual([]);
+    expect(files.filter((f) => !/^(bin|dist)\/|^(package\.json|README\.md)$/.test(f) || f === 'dist/stale.js')).toEqual([]);
 
     // A fresh repository with its own node_modules: nothing linked from harness's.
     const dir = tempDir('harness-user-');
