@@ -26,8 +26,8 @@ interface Planned {
 const START = '<!-- harness:start: written by `harness init --agents`; running it again replaces this section -->';
 const END = '<!-- harness:end -->';
 
-/** The AGENTS.md section: how an agent works with harness, including what the stop hook does. */
-function section(run: string): string {
+/** The AGENTS.md section (markers included): how an agent works with harness, and what the stop hook does. */
+export function agentsSection(run: string): string {
   return [
     START,
     '## Verification (harness)',
@@ -50,7 +50,7 @@ function readText(abs: string): string | null {
 function planAgentsMd(root: string, run: string): Planned {
   const path = 'AGENTS.md';
   const text = readText(join(root, path));
-  const body = section(run);
+  const body = agentsSection(run);
   if (text === null) return { path, text, next: `${body}\n`, changes: ['AGENTS.md: missing (init creates it with the harness section)'] };
   const start = text.indexOf('<!-- harness:start');
   const end = text.indexOf(END, Math.max(start, 0));
