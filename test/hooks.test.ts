@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { append, BIN, git, tempDir, workspace } from './helpers.js';
@@ -146,5 +146,22 @@ describe('stop-hook adapters, fed recorded payloads', () => {
     const res = hook('claude', 'claude-stop', dir, {}, ['--budget', '2']);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/^harness loop ran out of budget: .*command:slow.* did not run\. Run: .* loop --only /);
+  });
+
+  it('a hook cut short (the agent\'s timeout sends SIGTERM) fails closed in its protocol', async () => {
+    const dir = workspace();
+    append(dir, 'harness.toml', '\n[[checks.command]]\nid = "slow"\nrun = ["node", "-e", "setTimeout(() => {}, 60000)"]\n');
+    const child = spawn(process.execPath, [BIN, 'hook', 'codex', '--budget', '120'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdin.end(payload('codex-stop', dir));
+    const code = await new Promise<number | null>((done) => {
+      setTimeout(() => child.kill('SIGTERM'), 3000);
+      child.on('close', done);
+    });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(stdout)).toEqual({ decision: 'block', reason: 'harness hook codex was interrupted by SIGTERM before the loop finished: the change is not verified.' });
   });
 });

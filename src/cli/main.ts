@@ -4,7 +4,7 @@ import { HARNESS_VERSION } from '../version.js';
 import { errorEnvelope, plain, type Answer, type Envelope } from '../envelope/build.js';
 import { VERBS, type CheckVerb } from '../model.js';
 import { killAllGroups } from '../run/exec.js';
-import { AGENTS, type Agent, type HookAnswer } from '../hooks/protocols.js';
+import { AGENTS, block, type Agent, type HookAnswer } from '../hooks/protocols.js';
 import { DEFAULT_MAX_BLOCKS } from '../hooks/guard.js';
 import { agentDetected, useColour } from './agent.js';
 import { hookVerb } from './hook.js';
@@ -90,6 +90,8 @@ interface Call {
   /** Raw text for verbs that print something other than an envelope (schema, help). */
   raw: string | null;
   hook: HookAnswer | null;
+  /** `harness hook <agent>`: the agent, whose protocol answers even an interrupted call. */
+  hookAgent: Agent | null;
   interrupt: AbortController;
 }
 
@@ -142,6 +144,7 @@ function addOtherVerbs(program: Command, call: Call): void {
     .action(async (agent: string, _o, cmd: Command) => {
       if (!(AGENTS as readonly string[]).includes(agent)) throw new HarnessError('usage', `hook: unknown agent "${agent}" (${agents})`, 'agent');
       call.verb = 'harness hook';
+      call.hookAgent = agent as Agent;
       call.hook = await hookVerb(agent as Agent, globals(call, cmd), await readStdin(), call.interrupt.signal, call.started);
     });
   program
@@ -248,7 +251,7 @@ function print(text: string): void {
 /** Run the CLI; resolves to the exit code. stdout gets exactly one document (DESIGN §1). */
 export async function main(argv: string[], listen: Listen = processListeners()): Promise<number> {
   const named = argv.find((a) => (VERBS as readonly string[]).includes(a));
-  const call: Call = { started: performance.now(), verb: `harness${named ? ` ${named}` : ''}`, format: 'json', prefix: commandPrefix({}), answer: null, raw: null, hook: null, interrupt: new AbortController() };
+  const call: Call = { started: performance.now(), verb: `harness${named ? ` ${named}` : ''}`, format: 'json', prefix: commandPrefix({}), answer: null, raw: null, hook: null, hookAgent: null, interrupt: new AbortController() };
   net.call = call;
   let interruptedBy: NodeJS.Signals | null = null;
   listen((signal) => {
@@ -264,11 +267,15 @@ export async function main(argv: string[], listen: Listen = processListeners()):
     listen(null);
   }
   if (code === null) return 0;
-  if (interruptedBy) {
+  if (interruptedBy && call.hookAgent) {
+    // A stop hook cut short (the agent's hook timeout) fails closed, in its agent's protocol.
+    call.hook = block(call.hookAgent, `harness hook ${call.hookAgent} was interrupted by ${interruptedBy} before the loop finished: the change is not verified.`);
+  } else if (interruptedBy) {
     // Whatever ran was cut short: the answer is "not verified", never a partial green.
     call.raw = null;
     call.answer = plain(errorEnvelope(call.verb, { code: 'environment', message: `interrupted by ${interruptedBy}`, key: null }, [], call.started));
-  } else if (call.hook) {
+  }
+  if (call.hook) {
     print(call.hook.stdout);
     process.stderr.write(call.hook.stderr);
     return call.hook.code;
