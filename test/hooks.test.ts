@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { append, BIN, git, tempDir, workspace } from './helpers.js';
 
@@ -163,5 +164,26 @@ describe('stop-hook adapters, fed recorded payloads', () => {
     });
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(JSON.parse(stdout)).toEqual({ decision: 'block', reason: 'harness hook codex was interrupted by SIGTERM before the loop finished: the change is not verified.' });
+  });
+
+  it('a hook that crashes (an exception injected once its loop runs) still blocks: exit 2 with the reason on stderr', () => {
+    const preload = join(tempDir(), 'crash.mjs');
+    // The crash comes once harness starts its first process (git, from the hook's loop): never before the hook has begun.
+    const crash = [
+      "import cp from 'node:child_process';",
+      "import { syncBuiltinESMExports } from 'node:module';",
+      'const spawn = cp.spawn;',
+      'cp.spawn = (...args) => { setTimeout(() => { throw new Error("injected exception"); }, 0); return spawn(...args); };',
+      'syncBuiltinESMExports();',
+    ];
+    writeFileSync(preload, `${crash.join('\n')}\n`);
+    for (const agent of ['claude', 'gemini'] as const) {
+      const name = agent === 'claude' ? 'claude-stop' : 'gemini-after-agent';
+      const res = spawnSync(process.execPath, ['--import', preload, BIN, 'hook', agent], { input: payload(name, fail, { session_id: 'crash' }), encoding: 'utf8' });
+      expect(res.status).toBe(2);
+      expect(res.stderr).toMatch(new RegExp(`^harness hook ${agent} could not verify the change: internal error: Error: injected exception`));
+      if (agent === 'claude') expect(res.stdout).toBe('');
+      else expect(JSON.parse(res.stdout)).toEqual({ decision: 'deny', reason: expect.stringMatching(/injected exception/) });
+    }
   });
 });

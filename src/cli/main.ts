@@ -239,6 +239,13 @@ export function crashAnswer(error: unknown): string | null {
   if (net.printed) return null;
   net.printed = true;
   const message = `internal error: ${(error as Error)?.stack ?? String(error)}`;
+  const agent = net.call?.hookAgent;
+  if (agent) {
+    // A stop hook that crashed still blocks (bin/harness.js exits 2: Claude Code, Codex and Gemini CLI read stderr then).
+    const reason = `harness hook ${agent} could not verify the change: ${message}`.slice(0, 600);
+    process.stderr.write(`${reason}\n`);
+    return block(agent, reason).stdout || null;
+  }
   return `${JSON.stringify(errorEnvelope(net.call?.verb ?? 'harness', { code: 'internal', message, key: null }, [], net.call?.started ?? performance.now()))}\n`;
 }
 
