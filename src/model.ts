@@ -42,6 +42,8 @@ export interface CheckResult {
   findings: Finding[];
   /** harness itself could not run here (not a verdict on the change): the run answers exit 2 with this. */
   fatal?: string;
+  /** Findings held by the line: they exist at the merge-base too (counted, not failing, not listed). */
+  preexisting?: number;
 }
 
 /** A check's outcome as the runner reports it (findings still structured; the envelope renders them). */
@@ -55,6 +57,8 @@ export interface CheckReport {
   cached?: boolean;
   /** harness could not run this check (see CheckResult.fatal). */
   fatal?: string;
+  /** See CheckResult.preexisting. */
+  preexisting?: number;
 }
 
 /**
@@ -71,7 +75,19 @@ export type FullReason =
   | { kind: 'git-failed'; message: string }
   | { kind: 'outside-cwd'; root: string; paths: string[] }
   | { kind: 'global'; paths: string[]; why: string }
-  | { kind: 'unmapped'; paths: string[] };
+  | { kind: 'unmapped'; paths: string[] }
+  // A changed lockfile (DESIGN §3) that cannot be resolved to scopes. `path` is the lockfile.
+  | { kind: 'lockfile-unparsable'; path: string; side: LockfileSide; message: string }
+  | { kind: 'lockfile-presence'; path: string; change: 'added' | 'deleted' }
+  /** Root-level resolution settings changed (overrides, resolutions, patches, catalogs, lockfile version…), by name. */
+  | { kind: 'lockfile-settings'; path: string; settings: string[] }
+  /** No workspace package's scope owns these changed packages: `importer` reaches them and no scope owns it (null: no importer reaches them; no packages: the importer's own direct dependencies changed). */
+  | { kind: 'lockfile-unattributed'; path: string; importer: string | null; packages: string[] }
+  /** The lockfile has no entry for a workspace package a scope owns. */
+  | { kind: 'lockfile-importer'; path: string; scope: string; dir: string };
+
+/** Which version of a lockfile: the merge-base's or the work tree's. */
+export type LockfileSide = 'merge-base' | 'work tree';
 
 /** The scope resolution of one run (DESIGN §3). */
 export interface Scope {
@@ -116,6 +132,12 @@ export interface CacheInputs {
   variant?: string;
   /** The tool may read git-ignored files under its prefixes (generated code, built .d.ts): hash them too. */
   ignored?: boolean;
+}
+
+/** `--shard k/n`: one machine's part (1-based) of a split over n. */
+export interface Shard {
+  index: number;
+  count: number;
 }
 
 export type ErrorCode = 'usage' | 'config' | 'environment' | 'internal';

@@ -1,7 +1,7 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { append, check, commitAll, GUARDS, harness, harnessAsync, leafEdit, workspace, write } from './helpers.js';
+import { append, check, commitAll, git, GUARDS, harness, harnessAsync, leafEdit, tempDir, workspace, write } from './helpers.js';
 
 const CLI = ['lint:cli', 'typecheck:cli', 'test:cli'];
 // In-process guards are cached too: their key is every file, the merge-base and the scopes they cover.
@@ -76,10 +76,28 @@ describe('result cache', () => {
     leafEdit(dir);
     const runs = await Promise.all([harnessAsync(['loop', '--cwd', dir]).done, harnessAsync(['loop', '--cwd', dir]).done]);
     for (const r of runs) expect(r.code).toBe(0);
-    const cacheDir = join(dir, '.harness/cache');
+    const cacheDir = join(dir, '.git/harness/cache');
     const entries = readdirSync(cacheDir);
     expect(entries.filter((n) => n.endsWith('.tmp'))).toEqual([]);
     for (const n of entries.filter((e) => e.endsWith('.json'))) expect(JSON.parse(readFileSync(join(cacheDir, n), 'utf8'))).toHaveProperty('id');
     expect(cachedIds(harness(['loop', '--cwd', dir]))).toEqual(ALL);
+  });
+
+  it("two worktrees of one repository at the same commit: the second one's loop reuses the first one's passes (the cache is under git's common dir)", () => {
+    const dir = workspace();
+    git(dir, 'checkout', '-q', '-b', 'work');
+    leafEdit(dir);
+    commitAll(dir, 'the change');
+    expect(harness(['loop', '--cwd', dir]).code).toBe(0);
+    const other = join(tempDir('harness-wt-'), 'wt');
+    git(dir, 'worktree', 'add', '-q', '--detach', other, 'work');
+    // Its own install, as a worktree gets one: the same links (workspace packages point into the worktree).
+    cpSync(join(dir, 'node_modules'), join(other, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+    const second = harness(['loop', '--cwd', other]);
+    expect(second.code).toBe(0);
+    expect(cachedIds(second)).toEqual(ALL);
+    // A different change in the second worktree is not the first one's pass.
+    append(other, 'packages/cli/src/index.ts', '\nexport const other = 2;\n');
+    expect(cachedIds(harness(['loop', '--cwd', other]))).not.toContain('test:cli');
   });
 });

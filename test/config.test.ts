@@ -30,7 +30,8 @@ describe('config validation names the key', () => {
     const c = validateConfig({ ...base, loop: { budget_seconds: 30 } }, null);
     expect(c.loop.budget_seconds).toBe(30);
     expect(c.output).toEqual({ max_checks: 20, max_details: 8, max_detail_chars: 240, max_files: 50 });
-    expect(c.scope.global).toContain('package-lock.json');
+    expect(c.scope.global).toContain('package.json');
+    expect(c.scope.global).not.toContain('package-lock.json'); // lockfiles are read, not global (DESIGN §3)
     expect([...c.scope.path_map.keys()]).toEqual(['packages/core/', 'packages/grad/']);
   });
 

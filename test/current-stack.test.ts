@@ -52,7 +52,7 @@ describe('the current stack: Node 24, Vitest 5, Stryker 10, TypeScript 7, ESLint
     const survivors = check(weak, 'mutation').details.filter((d) => d.includes('survived'));
     expect(survivors.length).toBeGreaterThan(0);
     expect(survivors.every((d) => /^packages\/core\/src\/grade\.ts:\d+:\d+ /.test(d))).toBe(true);
-    const log = readFileSync(join(dir, '.harness/runs', weak.env.result.run_id, 'mutation.log'), 'utf8');
+    const log = readFileSync(join(dir, '.harness/runs', weak.env.result.run_id!, 'mutation.log'), 'utf8');
     expect(log).toMatch(/\.toolchain\/current\/node_modules\/@stryker-mutator\/core\//);
     expect(log).toMatch(/vitest-batch-child\.js|recheck-\d+\.vitest\.json/);
 

@@ -186,6 +186,24 @@ describe('changed_tests and file_size', () => {
     append(dir, 'packages/cli/src/args.ts', '\n');
     expect(guard(dir, 'file_size').status).toBe('pass');
   });
+
+  it('a file already over the limit: edited without growing → reported, preexisting, not failing; grown → fail; one crossing the limit → fail', () => {
+    const dir = workspace();
+    write(dir, 'packages/cli/src/legacy.ts', 'export const a = 1;\n'.repeat(1400));
+    commitAll(dir, 'a long legacy file');
+    write(dir, 'packages/cli/src/legacy.ts', `export const b = 2;\n${'export const a = 1;\n'.repeat(1399)}`);
+    const held = guard(dir, 'file_size');
+    expect(held).toMatchObject({ status: 'pass', preexisting: 1, details: ['packages/cli/src/legacy.ts:501:1 1400 lines, already over the limit of 500 before this change (1400); not grown, so not failing'] });
+    append(dir, 'packages/cli/src/legacy.ts', 'export const c = 3;\n');
+    write(dir, 'packages/cli/src/ok.ts', 'export const b = 1;\n'.repeat(501));
+    expect(guard(dir, 'file_size')).toMatchObject({
+      status: 'fail',
+      details: [
+        'packages/cli/src/legacy.ts:501:1 1401 lines, grown from 1400 while over the limit of 500 ([limits] max_file_lines): split it',
+        'packages/cli/src/ok.ts:501:1 501 lines, over the limit of 500 ([limits] max_file_lines): split it',
+      ],
+    });
+  });
 });
 
 describe('evasions a reviewer tried', () => {

@@ -23,7 +23,7 @@ export function tempDir(prefix = 'harness-test-'): string {
   return dir;
 }
 
-export type Fixture = 'demo' | 'rootcfg' | 'pnpm' | 'single' | 'refs' | 'testscfg' | 'declbase' | 'mono' | 'biome' | 'oxlint' | 'nolint' | 'current';
+export type Fixture = 'demo' | 'rootcfg' | 'pnpm' | 'single' | 'refs' | 'testscfg' | 'declbase' | 'mono' | 'biome' | 'oxlint' | 'nolint' | 'current' | 'lock-npm' | 'lock-pnpm' | 'lock-yarn' | 'lock-yarn1';
 
 /** A fresh copy of a fixture workspace, committed on `main` in a new git repo (`options`: other packages linked in, see scripts/fixture.js). */
 export function workspace(name: Fixture = 'demo', options?: { link?: Record<string, string>; omit?: string[]; toolchain?: string }): string {

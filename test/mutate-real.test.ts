@@ -118,7 +118,7 @@ describe('harness mutate on real shapes', { timeout: 300_000 }, () => {
     append(dir, 'test/index.test.ts', `${WEAK}\nimport { countTo } from '../src/index';\n\nit('counts', () => {\n  expect(countTo(3)).toBe(3);\n});\n`);
     const run = harness(['mutate', '--cwd', dir, '--max-mutants', '40']);
     expect(run.stdout).not.toMatch(/harness error/);
-    const runDir = join(dir, '.harness/runs', run.env.result.run_id);
+    const runDir = join(dir, '.harness/runs', run.env.result.run_id!);
     const outcomes = JSON.parse(readFileSync(join(runDir, 'mutants.json'), 'utf8')) as { mutant: { line: number; replacement: string }; verdict: string; note: string }[];
     const loop = outcomes.filter((o) => o.note.startsWith('Timeout'));
     expect(loop.length).toBeGreaterThan(0);
@@ -130,5 +130,32 @@ describe('harness mutate on real shapes', { timeout: 300_000 }, () => {
     const batchLog = readFileSync(join(runDir, 'mutation.log'), 'utf8');
     expect(batchLog).toMatch(/vitest-batch-child\.js/);
     expect(batchLog).not.toMatch(/"canary"/);
+  });
+
+  it("a repository without Stryker of its own (vitest 4) → the bundled Stryker 9.6.1 mutates: survivors of a weak test listed", () => {
+    const dir = workspace('single', { omit: ['@stryker-mutator/core', '@stryker-mutator/vitest-runner', '@stryker-mutator/api', '@stryker-mutator/instrumenter', '@stryker-mutator/util'] });
+    append(dir, 'src/index.ts', SCALE);
+    append(dir, 'test/index.test.ts', WEAK);
+    const run = harness(['mutate', '--cwd', dir, '--max-mutants', '3']);
+    expect({ code: run.code, status: check(run, 'mutation').status }).toEqual({ code: 1, status: 'fail' });
+    const log = readFileSync(join(dir, '.harness/runs', run.env.result.run_id!, 'mutation.log'), 'utf8');
+    expect(log).not.toContain(join(dir, 'node_modules/@stryker-mutator'));
+  });
+
+  it('tests_fail_on_base: a new test that fails on the old code → pass; one that passes on the old code too → fail naming it; --refactor → skipped, said so', () => {
+    const dir = workspace('single');
+    append(dir, 'src/index.ts', SCALE);
+    append(dir, 'test/index.test.ts', STRONG);
+    const bites = harness(['mutate', '--cwd', dir, '--max-mutants', '2']);
+    expect(check(bites, 'tests_fail_on_base').status).toBe('pass');
+
+    const blunt = workspace('single');
+    // A rewrite of wordCount that keeps its behaviour, and a new test the old code passes as well.
+    writeFileSync(join(blunt, 'src/index.ts'), "export function wordCount(text: string): number {\n  const words = text.split(' ').filter((w) => w.length > 0);\n  return words.length;\n}\n");
+    append(blunt, 'test/index.test.ts', "\nit('counts two words', () => {\n  expect(wordCount('a b')).toBe(2);\n});\n");
+    const run = harness(['mutate', '--cwd', blunt, '--max-mutants', '2']);
+    expect(check(run, 'tests_fail_on_base')).toMatchObject({ status: 'fail', details: [expect.stringMatching(/^test\/index\.test\.ts: passes against the merge-base's code too/)] });
+    const refactor = harness(['mutate', '--cwd', blunt, '--max-mutants', '2', '--refactor']);
+    expect(check(refactor, 'tests_fail_on_base')).toMatchObject({ status: 'skipped', details: [expect.stringMatching(/declared a refactor/)] });
   });
 });

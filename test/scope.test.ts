@@ -97,7 +97,7 @@ describe('harness scope on a real repo', () => {
 
   it.each([
     ['package.json', 'root package.json'],
-    ['package-lock.json', 'lockfile'],
+    ['bun.lock', 'a lockfile harness does not read'],
     ['harness.toml', 'harness.toml'],
     ['tsconfig.base.json', 'root tsconfig'],
     ['eslint.config.js', 'eslint config'],

@@ -1,7 +1,7 @@
 import type { Finding } from '../model.js';
 import type { Outcome } from '../mutate/verdicts.js';
 import type { MutateResult } from '../mutate/pipeline.js';
-import { errorResult, note, verdict, type Check, type CheckContext } from './check.js';
+import { errorResult, note, PASS, verdict, type Check, type CheckContext } from './check.js';
 
 /** The shared pipeline run of one `harness mutate` (both mutation checks read it). */
 export type SharedPipeline = (ctx: CheckContext) => Promise<MutateResult>;
@@ -50,6 +50,28 @@ export function untestedLinesCheck(pipeline: SharedPipeline): Check {
       const r = await pipeline(ctx);
       if (r.untested === null) return errorResult(r.kind === 'error' ? r.error : 'the coverage step did not run');
       return verdict(r.untested);
+    },
+  };
+}
+
+/**
+ * tests_fail_on_base — the changed tests, run against the merge-base's code, must fail there: else they
+ * do not show what the change changed (DESIGN §5). `--refactor` declares the change behaviour-preserving.
+ */
+export function testsFailOnBaseCheck(pipeline: SharedPipeline, refactor: boolean): Check {
+  return {
+    id: 'tests_fail_on_base',
+    cost: 7,
+    async run(ctx) {
+      if (refactor) return { status: 'skipped', findings: [note('declared a refactor (--refactor): behaviour is preserved, so the tests need not fail on the old code')] };
+      const r = await pipeline(ctx);
+      if (r.kind === 'error') return errorResult(`not run: ${r.error}`);
+      const b = r.onBase;
+      if (!b) return errorResult('the changed tests were not run against the old code');
+      if (b.kind === 'error') return errorResult(b.why);
+      if (b.kind === 'none') return { status: 'skipped', findings: [note(b.why)] };
+      if (b.kind === 'bites') return PASS;
+      return { status: 'fail', findings: b.tests.map((t) => ({ path: t, message: "passes against the merge-base's code too: its tests do not show what the change changed (a refactor? harness mutate --refactor)" })) };
     },
   };
 }

@@ -14,8 +14,9 @@ import { commandCheck } from './command.js';
 import { fileSizeCheck } from './file-size.js';
 import { graphCheck } from './graph.js';
 import { lintCheck } from './lint.js';
-import { mutationCheck, untestedLinesCheck } from './mutation.js';
+import { mutationCheck, testsFailOnBaseCheck, untestedLinesCheck } from './mutation.js';
 import { suppressionsCheck } from './suppressions.js';
+import { tamperCheck, tamperKind } from './tamper.js';
 import { testCheck } from './test.js';
 import { typecheckCheck } from './typecheck.js';
 
@@ -49,11 +50,15 @@ export function scopeChecks(p: ScopePlan): Check[] {
   });
 }
 
-/** The structural guards: cheap, one each per run, over the diff or the given scopes' files. */
-export function guardChecks(config: Config, scopes: readonly string[]): Check[] {
+/**
+ * The structural guards: cheap, one each per run, over the diff or the given scopes' files. `changed`:
+ * the run's changed files (tamper is planned when a check's config is among them), null to plan every guard.
+ */
+export function guardChecks(config: Config, scopes: readonly string[], changed: readonly string[] | null): Check[] {
   return [
     suppressionsCheck(),
     fileSizeCheck(),
+    ...(changed === null || changed.some((p) => tamperKind(p, config) !== null) ? [tamperCheck()] : []),
     ...(config.mutate.require_changed_tests ? [changedTestsCheck()] : []),
     graphCheck(scopes),
     boundariesCheck(scopes),
@@ -73,5 +78,7 @@ export function mutateChecks(config: Config, opts: MutateOptions): Check[] {
   let shared: Promise<MutateResult> | undefined;
   // The mutation stages (Stryker, coverage) load only for `harness mutate`.
   const pipeline = (ctx: CheckContext) => (shared ??= import('../mutate/pipeline.js').then((m) => m.mutatePipeline(ctx, opts)));
-  return [...(config.mutate.require_changed_tests ? [changedTestsCheck()] : []), untestedLinesCheck(pipeline), mutationCheck(pipeline)];
+  // Sharded, every shard judges its part of the mutants; the checks of the whole change run in shard 1 only.
+  if (opts.shard && opts.shard.index > 1) return [mutationCheck(pipeline)];
+  return [...(config.mutate.require_changed_tests ? [changedTestsCheck()] : []), untestedLinesCheck(pipeline), mutationCheck(pipeline), testsFailOnBaseCheck(pipeline, opts.refactor)];
 }

@@ -1,4 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { parseShard } from '../plan/shard.js';
+import type { Shard } from '../model.js';
 import { HarnessError } from '../errors.js';
 import { HARNESS_VERSION } from '../version.js';
 import { errorEnvelope, plain, type Answer, type Envelope } from '../envelope/build.js';
@@ -9,7 +11,7 @@ import { DEFAULT_MAX_BLOCKS } from '../hooks/guard.js';
 import { agentDetected, useColour } from './agent.js';
 import { hookVerb } from './hook.js';
 import { initVerb } from './init.js';
-import { checkVerb, commandPrefix, scopeVerb, type VerbOptions } from './verbs.js';
+import { checkVerb, commandPrefix, mergeVerb, scopeVerb, type VerbOptions } from './verbs.js';
 
 const VERSION = HARNESS_VERSION;
 
@@ -36,6 +38,12 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError('expected a whole number from 1 to 1000');
   return n;
+}
+
+function shardArg(value: string): Shard {
+  const shard = parseShard(value);
+  if (!shard) throw new InvalidArgumentError('expected k/n with 1 ≤ k ≤ n ≤ 1000 (this machine runs part k of n)');
+  return shard;
 }
 
 function idList(value: string): string[] {
@@ -122,12 +130,15 @@ function addCheckVerbs(program: Command, call: Call): void {
     .description('in CI: every check of every scope, no budget')
     .option('--only <ids>', 'run exactly these checks (comma-separated ids)', idList)
     .option('--cache', 'reuse passing results whose inputs are unchanged (off by default in gate)')
+    .option('--shard <k/n>', 'run part k of n of the checks (a CI matrix job); harness merge joins the parts', shardArg)
     .action(runVerb('gate'));
   program
     .command('mutate')
     .description('before a PR: mutate changed, test-executed lines; every mutant must be killed')
     .option('--max-mutants <n>', 'at most this many mutants (default: [mutate] max_mutants, 12)', positiveInt)
     .option('--mutant <ids>', 'run exactly these mutants (comma-separated ids, as printed for survivors)', idList)
+    .option('--refactor', 'the change preserves behaviour: tests_fail_on_base is skipped')
+    .option('--shard <k/n>', 'judge part k of n of the chosen mutants; harness merge joins the parts', shardArg)
     .action(runVerb('mutate'));
 }
 
@@ -157,6 +168,16 @@ function addOtherVerbs(program: Command, call: Call): void {
     .action(async (_o, cmd: Command) => {
       call.verb = 'harness init';
       call.answer = plain(await initVerb(globals(call, cmd), call.started));
+    });
+  program
+    .command('merge')
+    .description('CI: the shard envelopes of one gate/mutate --shard split as one answer (files, or - for stdin)')
+    .argument('<files...>', 'shard envelopes (JSON files; - reads stdin)')
+    .action(async (files: string[], _o, cmd: Command) => {
+      call.verb = 'harness merge';
+      const o = globals(call, cmd);
+      const stdin = files.includes('-') ? await readStdin() : '';
+      call.answer = await mergeVerb(files, o, () => stdin, call.started);
     });
   program
     .command('scope')

@@ -6,13 +6,15 @@ import type { Config } from '../config/types.js';
 import { resolveChanges } from '../diff/changes.js';
 import { boundScope, checksEnvelope, type Answer, type Envelope } from '../envelope/build.js';
 import { nextActions, shellQuote } from '../envelope/next-actions.js';
-import type { CheckVerb, Scope } from '../model.js';
+import type { CheckVerb, Scope, Shard } from '../model.js';
+import type { Check } from '../checks/check.js';
 import { plan } from '../plan/plan.js';
 import { createRunDir } from '../run/logs.js';
-import { ResultCache } from '../run/cache.js';
+import { cacheDir, ResultCache } from '../run/cache.js';
 import { runChecks } from '../run/runner.js';
 import { HARNESS_VERSION } from '../version.js';
 import { describeReason } from '../scope/reasons.js';
+import { resolveLockfiles } from '../scope/lockfile.js';
 import { resolveScope } from '../scope/resolve.js';
 
 export interface GlobalOptions {
@@ -27,6 +29,8 @@ export interface VerbOptions extends GlobalOptions {
   progress?: boolean;
   maxMutants?: number;
   mutant?: string[];
+  refactor?: boolean;
+  shard?: Shard;
   /** commander's --no-cache (loop) / --cache (gate). */
   cache?: boolean;
 }
@@ -67,7 +71,7 @@ async function resolveAll(opts: GlobalOptions): Promise<{ root: string; config: 
   const root = targetRoot(opts);
   const config = await loadConfig(root, opts.config);
   const changes = await resolveChanges(root, opts.base ?? config.base);
-  return { root, config, scope: resolveScope(config, changes) };
+  return { root, config, scope: resolveScope(config, changes, await resolveLockfiles(root, config, changes)) };
 }
 
 export async function scopeVerb(opts: GlobalOptions, started: number): Promise<Envelope> {
@@ -96,10 +100,11 @@ export async function checkVerb(verb: CheckVerb, opts: VerbOptions, interrupt: A
   }
   // Progress for people at a terminal, or when asked; an agent (progress: false) gets none.
   const progress = opts.progress ?? process.stderr.isTTY ? (text: string) => process.stderr.write(`harness ${verb}: ${text}\n`) : null;
-  const checks = await plan(verb, root, config, scope, {
+  const planned = await plan(verb, root, config, scope, {
     only: opts.only ?? null,
-    mutate: { maxMutants: opts.maxMutants ?? config.mutate.max_mutants, only: opts.mutant ?? null, progress },
+    mutate: { maxMutants: opts.maxMutants ?? config.mutate.max_mutants, only: opts.mutant ?? null, progress, refactor: opts.refactor === true, shard: opts.shard ?? null },
   });
+  const { checks, shard } = opts.shard ? await sharded(verb, root, config, scope, planned, opts.shard) : { checks: planned, shard: null };
   const noChange = verb === 'loop' && !opts.only && checks.length === 0;
   const run = createRunDir(root);
   const { reports, plan: budget } = await runChecks(checks, {
@@ -112,8 +117,9 @@ export async function checkVerb(verb: CheckVerb, opts: VerbOptions, interrupt: A
     budgetMs: verb === 'loop' ? (opts.budget ?? config.loop.budget_seconds) * 1000 : null,
     checkTimeoutMs: verb === 'loop' ? null : config.gate.check_timeout_seconds * 1000,
     interrupt,
+    recordDurations: !opts.shard,
     // loop reuses passing results unless --no-cache; gate only with --cache; mutate never.
-    cache: (verb === 'loop' ? opts.cache !== false : verb === 'gate' && opts.cache === true) ? new ResultCache(root, config, HARNESS_VERSION) : null,
+    cache: (verb === 'loop' ? opts.cache !== false : verb === 'gate' && opts.cache === true) ? new ResultCache(root, config, HARNESS_VERSION, await cacheDir(root)) : null,
     onPlan: progress
       ? (p) => progress(`${checks.length} checks, expected ${(p.expected_ms / 1000).toFixed(1)}s of the ${p.budget_ms / 1000}s budget${p.expected_deferred ? `; ${p.expected_deferred} expected to be deferred` : ''}`)
       : undefined,
@@ -123,5 +129,31 @@ export async function checkVerb(verb: CheckVerb, opts: VerbOptions, interrupt: A
   const fatal = reports.find((r) => r.fatal !== undefined);
   if (fatal) throw new HarnessError('environment', `${fatal.id}: ${fatal.fatal} (logs: ${fatal.log ?? run.id})`);
   const next = nextActions(verb, commandPrefix(opts), reports, { noChange, only: opts.only !== undefined, ignored: scope.changed_files });
-  return checksEnvelope(verb, scope, reports, config.output, { id: run.id, next, started, budget });
+  return checksEnvelope(verb, scope, reports, config.output, { id: run.id, next, started, budget, shard });
+}
+
+/** gate's part k of n of the planned checks (mutate splits its mutants instead), and the shard's envelope field. */
+async function sharded(verb: CheckVerb, root: string, config: Config, scope: Scope, planned: Check[], shard: Shard) {
+  const { Durations } = await import('../run/durations.js');
+  const { shardChecks, shardDigest } = await import('../plan/shard.js');
+  const durations = new Durations(root);
+  const expected = Object.fromEntries(planned.map((c) => [c.id, durations.expected(c)]));
+  const checks = verb === 'gate' ? shardChecks(planned, shard, (c) => expected[c.id]!) : planned;
+  return { checks, shard: { ...shard, digest: shardDigest(root, scope, config, shard, verb === 'gate' ? expected : {}) } };
+}
+
+/** `harness merge`: the shards as one answer; the merged checks' durations recorded under --cwd for the next split. */
+export async function mergeVerb(files: readonly string[], opts: GlobalOptions, stdin: () => string, started: number): Promise<Answer> {
+  const root = targetRoot(opts);
+  const config = await loadConfig(root, opts.config);
+  const [{ mergeShards }, { Durations }] = await Promise.all([import('./merge.js'), import('../run/durations.js')]);
+  return mergeShards(files, stdin, {
+    started,
+    maxChecks: config.output.max_checks,
+    record: (checks) => {
+      const durations = new Durations(root);
+      for (const c of checks) if (!c.cached && (c.status === 'pass' || c.status === 'fail')) durations.record(c.id, c.duration_ms);
+      durations.save();
+    },
+  });
 }

@@ -23,7 +23,7 @@ export const configSchema = {
   properties: {
     base: d('Base ref to diff against (default: origin/main if it exists, else main; `--base` wins).', { type: 'string', minLength: 1 }),
     scope: section('How changed files map to scopes (DESIGN §3).', {
-      global: d('Root-relative globs whose change runs everything, added to the built-in ones (root package.json, lockfiles, root tsconfig*, harness.toml, eslint/vitest/vite configs).', stringList),
+      global: d('Root-relative globs whose change runs everything, added to the built-in ones (root package.json, root tsconfig*, harness.toml, eslint/vitest/vite configs, bun lockfiles). package-lock.json, pnpm-lock.yaml and yarn.lock are read instead (each changed package scopes to the packages that depend on it); listing one here makes it global.', stringList),
       ignore: d('Globs of files whose change triggers nothing (e.g. `**/*.md`).', stringList),
       path_map: d('Directory prefix → scope name; the longest prefix wins; `.` is the repository root.', {
         type: 'object',
@@ -83,8 +83,14 @@ export const configSchema = {
     typecheck: section('The typecheck check.', {
       tsconfigs: d('Globs of the tsconfig files typecheck may compile (default: every tsconfig*.json git knows, bases left out).', stringList),
     }),
-    loop: section('harness loop.', { budget_seconds: d('Time budget in seconds (default 180; at most 86400; `--budget` wins).', seconds) }),
-    gate: section('harness gate (and mutate).', { check_timeout_seconds: d('Hard limit per check in seconds (default 900); reaching it fails the check.', seconds) }),
+    loop: section('harness loop.', {
+      budget_seconds: d('Time budget in seconds (default 180; at most 86400; `--budget` wins).', seconds),
+      hold_the_line: d('Lint and typecheck findings that also exist at the merge-base are `preexisting`: counted, not failing (default true).', { type: 'boolean' }),
+    }),
+    gate: section('harness gate (and mutate).', {
+      check_timeout_seconds: d('Hard limit per check in seconds (default 900); reaching it fails the check.', seconds),
+      hold_the_line: d('Hold the line under gate too (default false: gate fails on every finding).', { type: 'boolean' }),
+    }),
     checks: section('Repository-specific checks.', {
       command: d('`[[checks.command]]`: a program run from the repo root, never through a shell.', {
         type: 'array',

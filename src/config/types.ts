@@ -45,8 +45,8 @@ export interface Config {
   limits: { max_file_lines: number };
   mutate: { require_changed_tests: boolean; max_mutants: number; accept: { id: string; reason: string }[] };
   suppressions: { patterns: RegExp[] };
-  loop: { budget_seconds: number };
-  gate: { check_timeout_seconds: number };
+  loop: { budget_seconds: number; hold_the_line: boolean };
+  gate: { check_timeout_seconds: number; hold_the_line: boolean };
   checks: { command: CommandCheckConfig[] };
   output: { max_checks: number; max_details: number; max_detail_chars: number; max_files: number };
 }
@@ -57,10 +57,7 @@ export interface Config {
  */
 export const GLOBAL_FILES: readonly { glob: string; why: string }[] = [
   { glob: 'package.json', why: "the root manifest: every package's scripts, dependencies and workspaces" },
-  { glob: 'package-lock.json', why: 'the lockfile: the dependencies every package resolves' },
-  { glob: 'npm-shrinkwrap.json', why: 'the lockfile: the dependencies every package resolves' },
-  { glob: 'pnpm-lock.yaml', why: 'the lockfile: the dependencies every package resolves' },
-  { glob: 'yarn.lock', why: 'the lockfile: the dependencies every package resolves' },
+  // bun's lockfiles are not read (yet): a change there is assumed to reach every package.
   { glob: 'bun.lock', why: 'the lockfile: the dependencies every package resolves' },
   { glob: 'bun.lockb', why: 'the lockfile: the dependencies every package resolves' },
   { glob: 'pnpm-workspace.yaml', why: "pnpm's workspace: which packages exist, catalogs and overrides" },
@@ -83,6 +80,17 @@ export const GLOBAL_FILES: readonly { glob: string; why: string }[] = [
 ];
 
 export const DEFAULT_GLOBAL = GLOBAL_FILES.map((g) => g.glob);
+
+/**
+ * The root lockfiles scoping reads (DESIGN §3) instead of treating them as global: each changed resolved
+ * package maps to the scopes that depend on it. Listing one in `[scope] global` makes it global again.
+ */
+export const LOCKFILES: Readonly<Record<string, 'npm' | 'pnpm' | 'yarn'>> = {
+  'package-lock.json': 'npm',
+  'npm-shrinkwrap.json': 'npm',
+  'pnpm-lock.yaml': 'pnpm',
+  'yarn.lock': 'yarn',
+};
 
 export const DEFAULT_TEST_GLOBS = ['**/*.test.*', '**/*.spec.*', '**/test/**', '**/tests/**', '**/__tests__/**'];
 

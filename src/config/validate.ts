@@ -125,8 +125,8 @@ function settingsOf(raw: Raw): Pick<Config, 'limits' | 'mutate' | 'loop' | 'gate
       max_mutants: ((raw.mutate as Raw | undefined)?.max_mutants ?? 12) as number,
       accept: (((raw.mutate as Raw | undefined)?.accept ?? []) as { id: string; reason: string }[]).map((a) => ({ id: a.id, reason: a.reason })),
     },
-    loop: { budget_seconds: section('loop').budget_seconds ?? DEFAULTS.budget_seconds },
-    gate: { check_timeout_seconds: section('gate').check_timeout_seconds ?? DEFAULTS.check_timeout_seconds },
+    loop: { budget_seconds: section('loop').budget_seconds ?? DEFAULTS.budget_seconds, hold_the_line: (raw.loop as Raw | undefined)?.hold_the_line !== false },
+    gate: { check_timeout_seconds: section('gate').check_timeout_seconds ?? DEFAULTS.check_timeout_seconds, hold_the_line: (raw.gate as Raw | undefined)?.hold_the_line === true },
     output: {
       max_checks: section('output').max_checks ?? DEFAULTS.max_checks,
       max_details: section('output').max_details ?? DEFAULTS.max_details,

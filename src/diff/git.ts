@@ -21,6 +21,14 @@ export class Git {
     }
   }
 
+  /**
+   * A file's text at a commit, the path relative to this repo's root (a subdirectory --cwd included);
+   * null when the commit has no such file (or git cannot show it).
+   */
+  showFile(commit: string, path: string): Promise<string | null> {
+    return this.tryRaw(['show', '--end-of-options', `${commit}:./${path}`]);
+  }
+
   /** NUL-separated output (from -z) split into paths. */
   static splitZ(out: string): string[] {
     return out.split('\0').filter((p) => p.length > 0);

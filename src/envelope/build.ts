@@ -38,6 +38,10 @@ export interface Envelope {
     run_id?: string;
     /** loop: what the budget was expected to allow before any check started. */
     budget?: BudgetPlan;
+    /** gate/mutate `--shard k/n`: which part this is, and what every part must agree on (`harness merge`). */
+    shard?: { index: number; count: number; digest: string };
+    /** `harness merge`: how many shard envelopes this one stands for. */
+    merged?: { shards: number };
     init?: {
       path: string;
       written: boolean;
@@ -108,6 +112,7 @@ export function boundChecks(checks: readonly CheckReport[], limits: Limits): Env
     details: c.findings.slice(0, limits.max_details).map((f) => clip(renderFinding(f), limits.max_detail_chars)),
     log: c.log,
     ...(c.cached ? { cached: true } : {}),
+    ...(c.preexisting ? { preexisting: c.preexisting } : {}),
     omitted_details: Math.max(0, c.findings.length - limits.max_details),
   }));
 }
@@ -143,7 +148,7 @@ export function checksEnvelope(
   scope: Scope,
   reports: readonly CheckReport[],
   limits: Limits,
-  run: { id: string; next: NextAction[]; started: number; budget?: BudgetPlan | null },
+  run: { id: string; next: NextAction[]; started: number; budget?: BudgetPlan | null; shard?: { index: number; count: number; digest: string } | null },
 ): Answer {
   const bounded = boundChecks(reports, limits);
   const shown = (f: Finding): Finding => ({ ...f, message: clip(f.message, limits.max_detail_chars) });
@@ -158,6 +163,7 @@ export function checksEnvelope(
       summary: summarise(reports, reports.length - bounded.length),
       run_id: run.id,
       ...(run.budget ? { budget: run.budget } : {}),
+      ...(run.shard ? { shard: run.shard } : {}),
     },
     next_actions: run.next,
     duration_ms: Math.round(performance.now() - run.started),

@@ -55,6 +55,7 @@ export const envelopeSchema = {
               omitted_details: count,
               log: nullableString,
               cached: { type: 'boolean' },
+              preexisting: count,
             },
           },
         },
@@ -83,6 +84,13 @@ export const envelopeSchema = {
           },
         },
         run_id: { type: 'string' },
+        shard: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['index', 'count', 'digest'],
+          properties: { index: { type: 'integer', minimum: 1 }, count: { type: 'integer', minimum: 1 }, digest: { type: 'string' } },
+        },
+        merged: { type: 'object', additionalProperties: false, required: ['shards'], properties: { shards: { type: 'integer', minimum: 1 } } },
         budget: {
           type: 'object',
           additionalProperties: false,

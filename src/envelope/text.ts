@@ -23,7 +23,8 @@ export function renderText(env: Envelope, colour = false): string {
     for (const [s, w] of Object.entries(scope.why ?? {})) lines.push(`    ${s}: ${w.edge === 'changed' ? `${w.file} changed` : `${w.via.join(' → ')} (${w.edge}; ${w.file} changed)`}`);
   }
   for (const c of checks ?? []) {
-    lines.push(`  ${paint(COLOUR[c.status]!, MARK[c.status]!)} ${c.id} (${c.cached ? 'cached' : `${(c.duration_ms / 1000).toFixed(1)}s`})`);
+    const held = c.preexisting ? `; ${c.preexisting} preexisting, held by the line` : '';
+    lines.push(`  ${paint(COLOUR[c.status]!, MARK[c.status]!)} ${c.id} (${c.cached ? 'cached' : `${(c.duration_ms / 1000).toFixed(1)}s`}${held})`);
     for (const d of c.details) lines.push(`       ${d}`);
     if (c.omitted_details > 0) lines.push(`       … ${c.omitted_details} more in ${c.log}`);
   }

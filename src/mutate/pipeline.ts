@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Config } from '../config/types.js';
 import type { FileDiff } from '../diff/lines.js';
-import type { Finding, Scope, ToolContext } from '../model.js';
+import type { Finding, Scope, Shard, ToolContext } from '../model.js';
 import { classifier } from '../scope/classify.js';
 import { noDiffReason } from '../scope/reasons.js';
 import { scriptProjects } from '../config/workspace.js';
@@ -14,6 +14,7 @@ import { boundedMs } from '../util/time.js';
 import { lineCoverage } from './coverage.js';
 import { enumerate, select, type Candidate } from './mutants.js';
 import { judge, strykerResults, type Group, type Outcome } from './verdicts.js';
+import { testsOnBase, type OnBase } from './on-base.js';
 import { createSandbox, removeSandbox, type Sandbox } from './sandbox.js';
 
 /** What the mutation stages read: a tool context plus the run's config, scope and diff. */
@@ -25,6 +26,10 @@ export interface MutateContext extends ToolContext {
 
 export interface MutateOptions {
   maxMutants: number;
+  /** `--refactor`: the change preserves behaviour, so its tests need not fail on the old code. */
+  refactor: boolean;
+  /** `--shard k/n`: only the chosen mutants whose place in id order is k (mod n). */
+  shard?: Shard | null;
   /** Exactly these mutant ids (`--mutant`), instead of a selection. */
   only: string[] | null;
   progress: ((text: string) => void) | null;
@@ -36,7 +41,7 @@ export interface MutateOptions {
  * (the tests fail only in its copy): exit 2, not a verdict.
  */
 export type MutateResult =
-  | ({ kind: 'done'; untested: Finding[] } & Judged)
+  | ({ kind: 'done'; untested: Finding[]; onBase: OnBase | null } & Judged)
   | ({ kind: 'error'; error: string; untested: Finding[] | null; fatal?: boolean } & Judged);
 
 /** The mutants judged, and those `[[mutate.accept]]` covers: accepted ones (not run) and stale entries. */
@@ -144,6 +149,11 @@ async function chooseMutants(ctx: MutateContext, box: string, changed: Map<strin
   return { chosen, accepted, stale };
 }
 
+/** Shard k of n of the chosen mutants: round-robin in id order, so the n shards split them exactly. */
+function mutantsOfShard(chosen: readonly Candidate[], shard: Shard): Candidate[] {
+  return [...chosen].sort((a, b) => (a.id < b.id ? -1 : 1)).filter((_, i) => i % shard.count === shard.index - 1);
+}
+
 /** What the stages know so far: reported whatever stops them. */
 interface Known extends Judged {
   untested: Finding[] | null;
@@ -155,10 +165,11 @@ async function inSandbox(ctx: MutateContext, opts: MutateOptions, box: Sandbox, 
   const cov = await coverageOf(ctx, box, groups);
   if ('error' in cov) return { kind: 'error', error: cov.error!, ...known, untested: null, ...('fatal' in cov && cov.fatal ? { fatal: true } : {}) };
   known.untested = cov.untested;
-  const { chosen, error, accepted, stale } = await chooseMutants(ctx, box.box, changed, cov, opts);
-  known.accepted = accepted;
-  known.stale = stale;
-  if (error !== undefined || !chosen) return { kind: 'error', error: error ?? 'no mutants chosen', ...known };
+  const { chosen: all, error, accepted, stale } = await chooseMutants(ctx, box.box, changed, cov, opts);
+  // Accepts are listed by shard 1 only: a merge shows them once.
+  Object.assign(known, opts.shard && opts.shard.index > 1 ? { accepted: [], stale: [] } : { accepted, stale });
+  if (error !== undefined || !all) return { kind: 'error', error: error ?? 'no mutants chosen', ...known };
+  const chosen = opts.shard ? mutantsOfShard(all, opts.shard) : all;
   // A re-check that runs this much longer than all the tests did is a reproduced timeout (whole ms, at most an hour).
   const recheckLimit = boundedMs(Math.max(15_000, 3 * cov.ms), 3_600_000);
   for (const [i, g] of groups.entries()) {
@@ -169,7 +180,8 @@ async function inSandbox(ctx: MutateContext, opts: MutateOptions, box: Sandbox, 
     known.outcomes.push(...(await judge(ctx, box.box, g, mine, byId, { n: groups.length + i, recheckLimit, progress: opts.progress })));
   }
   writeFileSync(join(ctx.runDir, 'mutants.json'), JSON.stringify(known.outcomes, null, 2));
-  return { kind: 'done', ...known, untested: cov.untested };
+  const onBase = opts.refactor ? null : await testsOnBase(ctx, box.box);
+  return { kind: 'done', ...known, untested: cov.untested, onBase };
 }
 
 /**
@@ -181,7 +193,7 @@ export async function mutatePipeline(ctx: MutateContext, opts: MutateOptions): P
   const changed = await changedLines(ctx);
   const nothing: Judged = { outcomes: [], accepted: [], stale: [] };
   if ('error' in changed) return { kind: 'error', error: changed.error as string, untested: null, ...nothing };
-  if (changed.size === 0) return { kind: 'done', untested: [], ...nothing };
+  if (changed.size === 0) return { kind: 'done', untested: [], onBase: { kind: 'none', why: 'no runtime code changed' }, ...nothing };
   const known: Known = { untested: null, ...nothing };
   let box: Sandbox | null = null;
   try {

@@ -55,6 +55,20 @@ function mirrorModules(root: string, box: string, from: string, to: string): voi
   }
 }
 
+/**
+ * Mirror into `box` every `node_modules` of `root` beside the directories of `files` (repo-relative):
+ * a copy of the tree (a sandbox, the merge-base's files) runs on the original install, its own
+ * workspace packages linked to the copy's.
+ */
+export function mirrorModulesOf(root: string, box: string, files: readonly string[]): void {
+  const dirs = new Set<string>(['']);
+  for (const file of files) for (let d = dirname(file); d !== '.' && !dirs.has(d); d = dirname(d)) dirs.add(d);
+  for (const d of dirs) {
+    const modules = join(root, d, 'node_modules');
+    if (existsSync(modules) && !existsSync(join(box, d, 'node_modules'))) mirrorModules(root, box, modules, join(box, d, 'node_modules'));
+  }
+}
+
 /** A sandbox: where it is, and what went into it (said when the tests fail only there). */
 export interface Sandbox {
   box: string;
@@ -83,15 +97,8 @@ export async function createSandbox(root: string, runId: string): Promise<Sandbo
   try {
     mkdirSync(box, { recursive: true });
     const [known, ignored] = await Promise.all([workTreeFiles(root), ignoredFiles(root)]);
-    const dirs = new Set<string>(['']);
-    for (const file of [...known, ...ignored]) {
-      place(root, box, file);
-      for (let d = dirname(file); d !== '.' && !dirs.has(d); d = dirname(d)) dirs.add(d);
-    }
-    for (const d of dirs) {
-      const modules = join(root, d, 'node_modules');
-      if (existsSync(modules) && !existsSync(join(box, d, 'node_modules'))) mirrorModules(root, box, modules, join(box, d, 'node_modules'));
-    }
+    for (const file of [...known, ...ignored]) place(root, box, file);
+    mirrorModulesOf(root, box, [...known, ...ignored]);
     return { box, copied: { known: known.length, ignored: ignored.length } };
   } catch (e) {
     removeSandbox(box);

@@ -35,11 +35,12 @@ interface Planned {
   first: ReadonlySet<string>;
 }
 
-function checksFor(p: Planned, facts: Map<string, ScopeFacts>, config: Config, verb: CommandVerb, everyCommand: boolean): Check[] {
+/** `changed`: the run's changed files (what the tamper guard needs), null under `--only` (every check can be named). */
+function checksFor(p: Planned, facts: Map<string, ScopeFacts>, config: Config, verb: CommandVerb, everyCommand: boolean, changed: readonly string[] | null): Check[] {
   const perScope = p.scopes.flatMap((s) =>
     scopeChecks(scopePlan(s, facts.get(s)!, p.viaTests.has(s), config.scope.checks.has(s))).map((c) => ({ ...c, tier: p.first.has(s) ? 0 : 1 })),
   );
-  return [...guardChecks(config, p.scopes), ...perScope, ...commandChecks(config, verb, everyCommand ? null : p.scopes)];
+  return [...guardChecks(config, p.scopes, changed), ...perScope, ...commandChecks(config, verb, everyCommand ? null : p.scopes)];
 }
 
 export interface PlanOptions {
@@ -55,19 +56,19 @@ export interface PlanOptions {
  * and gate to exactly the named checks.
  */
 export async function plan(verb: CheckVerb, root: string, config: Config, scope: Scope, opts: PlanOptions): Promise<Check[]> {
-  if (verb === 'mutate') return mutateChecks(config, opts.mutate ?? { maxMutants: config.mutate.max_mutants, only: null, progress: null });
+  if (verb === 'mutate') return mutateChecks(config, opts.mutate ?? { maxMutants: config.mutate.max_mutants, only: null, progress: null, refactor: false });
   if (verb === 'loop' && !opts.only && scope.mode === 'scoped' && scope.expanded_scopes.length === 0) return [];
   const facts = scopeFacts(root, config, await workTreeFiles(root));
   const all: Planned = { scopes: allScopes(config), viaTests: new Set(), first: new Set(allScopes(config)) };
   if (opts.only) {
-    const known = new Map(checksFor(all, facts, config, verb, true).map((c) => [c.id, c]));
+    const known = new Map(checksFor(all, facts, config, verb, true, null).map((c) => [c.id, c]));
     return opts.only.map((id) => {
       const check = known.get(id);
       if (!check) throw new HarnessError('usage', `--only: no check "${id}" (known: ${[...known.keys()].join(', ')})`, '--only');
       return check;
     });
   }
-  if (verb === 'gate' || scope.mode === 'full') return checksFor(all, facts, config, verb, true);
+  if (verb === 'gate' || scope.mode === 'full') return checksFor(all, facts, config, verb, true, scope.changed_files);
   const planned: Planned = { scopes: scope.expanded_scopes, viaTests: new Set(scope.via_tests), first: new Set(scope.changed_scopes) };
-  return checksFor(planned, facts, config, verb, false);
+  return checksFor(planned, facts, config, verb, false, scope.changed_files);
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Config } from '../config/types.js';
+import { join, resolve } from 'node:path';
+import { LOCKFILES, type Config } from '../config/types.js';
 import { ignoredFiles, workTreeFiles } from '../diff/files.js';
+import { Git } from '../diff/git.js';
 import type { CacheInputs } from '../model.js';
 import { ownerOf } from '../scope/resolve.js';
 import { packageVersion } from '../tools/find.js';
@@ -14,7 +15,7 @@ const MAX_ENTRIES = 2000;
 
 /**
  * Results of passing checks, keyed by a hash of everything they read: their scopes' files (and their
- * dependencies'), files no scope owns, the global files (lockfiles, root configs, harness.toml), the
+ * dependencies'), files no scope owns, the lockfiles, the global files (root configs, harness.toml), the
  * tools', Node's and harness's versions. Failures are never stored. One instance is one snapshot of
  * the work tree (files listed and hashed once); `fresh()` takes a new one, so a pass is stored only
  * when its key is the same after the run as before it (no edit landed while it ran). Entries are
@@ -30,17 +31,19 @@ export class ResultCache {
     private readonly root: string,
     private readonly config: Config,
     private readonly harnessVersion: string,
+    /** Where results are kept: one directory for every worktree of the repository (see cacheDir). */
+    private readonly store_: string,
     /** List the work tree anew (not the run's listing): the snapshot after the checks ran. */
     private readonly relist = false,
   ) {}
 
   /** A new snapshot of the same repository. */
   fresh(): ResultCache {
-    return new ResultCache(this.root, this.config, this.harnessVersion, true);
+    return new ResultCache(this.root, this.config, this.harnessVersion, this.store_, true);
   }
 
   private dir(): string {
-    return harnessPath(this.root, 'cache');
+    return this.store_;
   }
 
   /**
@@ -74,7 +77,8 @@ export class ResultCache {
   async key(id: string, inputs: CacheInputs, mergeBase: string | null): Promise<string | null> {
     if (inputs.diff && mergeBase === null) return null;
     this.files ??= workTreeFiles(this.root, { fresh: this.relist });
-    const isGlobal = matcher(this.config.scope.global);
+    // A lockfile is every check's input: a changed dependency may change any check's outcome.
+    const isGlobal = matcher([...this.config.scope.global, ...Object.keys(LOCKFILES)]);
     if (inputs.ignored) this.ignored ??= ignoredFiles(this.root);
     // Both awaited together: a rejection of either is handled here, never left unhandled.
     const [files, allIgnored] = await Promise.all([this.files, inputs.ignored ? this.ignored! : []]);
@@ -106,4 +110,14 @@ export class ResultCache {
       // a cache that cannot be written only costs time
     }
   }
+}
+
+/**
+ * The result cache's directory: under git's common directory, so every worktree of the repository (an
+ * agent per worktree) shares it: keys are content hashes of repo-relative files, the same in each, and
+ * entries are written atomically. Outside git (never reached: loop needs git), the work tree's .harness/.
+ */
+export async function cacheDir(root: string): Promise<string> {
+  const common = await new Git(root).tryRaw(['rev-parse', '--git-common-dir']);
+  return common ? join(resolve(root, common.trim()), 'harness', 'cache') : harnessPath(root, 'cache');
 }

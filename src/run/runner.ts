@@ -13,6 +13,7 @@ import type { ResultCache } from './cache.js';
 import { Durations, planBudget } from './durations.js';
 import { exec } from './exec.js';
 import { fileStem } from './logs.js';
+import { BaseTree, baselineFile, holdable, holds, identities, readBaseline, subtract, writeBaseline } from './hold.js';
 
 export interface RunOptions {
   verb: CheckVerb;
@@ -33,6 +34,8 @@ export interface RunOptions {
   cache?: ResultCache | null;
   /** Called once before any check starts, with what the budget is expected to allow (progress on stderr). */
   onPlan?: (plan: BudgetPlan) => void;
+  /** false: a shard's durations are not kept here (every shard must split by the same ones; `harness merge` records them). */
+  recordDurations?: boolean;
   /** Called as each check finishes (progress on stderr). */
   onDone?: (report: CheckReport, finished: number, total: number) => void;
 }
@@ -53,6 +56,8 @@ interface RunState {
   stems: Set<string>;
   diff: () => ReturnType<CheckContext['diff']>;
   deadlineHit: boolean;
+  /** The merge-base's tree, when a failure is to be held by the line. */
+  base: BaseTree | null;
 }
 
 function endLog(log: Writable): Promise<void> {
@@ -83,11 +88,12 @@ async function takeKeys(checks: readonly Check[], opts: RunOptions, planned: Rea
   return { keys, hits };
 }
 
-function contextFor(st: RunState, controller: AbortController, stem: string, log: Writable): CheckContext {
+/** A check's context; `root`: where it runs (the work tree, or the merge-base's tree when holding the line). */
+function contextFor(st: RunState, controller: AbortController, stem: string, log: Writable, root = st.opts.root): CheckContext {
   const { opts } = st;
   return {
     verb: opts.verb,
-    root: opts.root,
+    root,
     runDir: opts.runDir,
     fileStem: stem,
     config: opts.config,
@@ -97,9 +103,9 @@ function contextFor(st: RunState, controller: AbortController, stem: string, log
     log,
     signal: controller.signal,
     exec: (argv, o) => {
-      log.write(`$ ${JSON.stringify(argv)} (cwd ${o?.cwd ?? opts.root})\n`);
+      log.write(`$ ${JSON.stringify(argv)} (cwd ${o?.cwd ?? root})\n`);
       const signal = o?.timeoutMs ? AbortSignal.any([controller.signal, AbortSignal.timeout(boundedMs(o.timeoutMs))]) : controller.signal;
-      return exec(argv, { cwd: o?.cwd ?? opts.root, env: { ...(o?.env ?? process.env), NO_COLOR: '1' }, log, signal, onStdout: o?.onStdout });
+      return exec(argv, { cwd: o?.cwd ?? root, env: { ...(o?.env ?? process.env), NO_COLOR: '1' }, log, signal, onStdout: o?.onStdout });
     },
   };
 }
@@ -107,7 +113,16 @@ function contextFor(st: RunState, controller: AbortController, stem: string, log
 /** A check's result as reported: an aborted check is a timeout (gate), deferred (budget) or interrupted. */
 function reportOf(st: RunState, check: Check, result: CheckResult, aborted: { aborted: boolean; timedOut: boolean }, seconds: string): CheckReport {
   const cached = st.hits.has(check.id);
-  const report: CheckReport = { id: check.id, status: result.status, duration_ms: 0, findings: result.findings, log: null, ...(cached ? { cached: true } : {}), ...(result.fatal ? { fatal: result.fatal } : {}) };
+  const report: CheckReport = {
+    id: check.id,
+    status: result.status,
+    duration_ms: 0,
+    findings: result.findings,
+    log: null,
+    ...(cached ? { cached: true } : {}),
+    ...(result.fatal ? { fatal: result.fatal } : {}),
+    ...(result.preexisting ? { preexisting: result.preexisting } : {}),
+  };
   const note = (message: string) => [{ path: null, message }];
   if (!aborted.aborted) return report;
   if (aborted.timedOut) return { ...report, status: 'fail', findings: note(`timed out after ${seconds}s (per-check limit of ${st.opts.checkTimeoutMs! / 1000}s)`) };
@@ -152,8 +167,9 @@ async function supervised<T>(st: RunState, work: (controller: AbortController) =
 async function close(st: RunState, slot: Slot, result: CheckResult, limit: { aborted: boolean; timedOut: boolean }, ms: number): Promise<void> {
   const { check } = slot;
   const cached = st.hits.has(check.id);
-  // Only a real pass is stored (after the run), never a failure, an error or an interrupted run.
-  if (st.keys.has(check.id) && !cached && result.status === 'pass' && !limit.aborted) st.passed.push(check);
+  // Only a real pass is stored (after the run), never a failure, an error, an interrupted run, or a pass
+  // that holds the line (it depends on the merge-base, which the cache key does not).
+  if (st.keys.has(check.id) && !cached && result.status === 'pass' && !result.preexisting && !limit.aborted) st.passed.push(check);
   const report = reportOf(st, check, result, limit, (ms / 1000).toFixed(1));
   await writeOutcome(slot.log, report);
   let final: CheckReport = { ...report, duration_ms: Math.round(ms), log: `${st.opts.runDirRel}/${slot.stem}.log` };
@@ -170,6 +186,41 @@ async function close(st: RunState, slot: Slot, result: CheckResult, limit: { abo
 
 const crashed = (id: string, e: unknown): CheckResult => ({ status: 'error', findings: [{ path: null, message: `harness error in ${id}: ${(e as Error).message}` }] });
 
+type Members = (ctx: CheckContext, ids: readonly string[]) => Promise<Map<string, CheckResult>>;
+
+/**
+ * Run checks (one, or a batch) and hold the line on their failures (DESIGN §4): findings that exist at
+ * the merge-base too are taken out and counted. The base's findings come from the same run in the
+ * merge-base's tree, once per merge-base (then cached); when the base cannot be checked, every finding
+ * counts and the check says so.
+ */
+async function runHeld(st: RunState, controller: AbortController, slot: Slot, ids: readonly string[], run: Members): Promise<Map<string, CheckResult>> {
+  const results = await run(contextFor(st, controller, slot.stem, slot.log), ids);
+  const mergeBase = st.opts.scope.merge_base;
+  const failing = ids.filter((id) => holdable(id) && results.get(id)?.status === 'fail');
+  if (!mergeBase || failing.length === 0 || !holds(st.opts.verb, st.opts.config) || controller.signal.aborted) return results;
+  const files = new Map(failing.map((id) => [id, baselineFile(st.opts.root, mergeBase, id)]));
+  const base = new Map(failing.map((id) => [id, readBaseline(files.get(id)!)]));
+  const missing = failing.filter((id) => base.get(id) === null);
+  if (missing.length > 0) {
+    slot.log.write(`hold the line: the same check at the merge-base ${mergeBase}\n`);
+    const dir = await st.base!.get();
+    const atBase = await run(contextFor(st, controller, `${slot.stem}-base`, slot.log, dir), missing);
+    for (const id of missing) {
+      const r = atBase.get(id);
+      if (controller.signal.aborted || (r?.status !== 'pass' && r?.status !== 'fail')) continue;
+      base.set(id, identities(dir, r.findings));
+      writeBaseline(st.opts.root, files.get(id)!, base.get(id)!);
+    }
+  }
+  for (const id of failing) {
+    const known = base.get(id);
+    const now = results.get(id)!;
+    results.set(id, known ? subtract(st.opts.root, now, known) : { ...now, findings: [...now.findings, { path: null, message: 'hold the line: the merge-base could not be checked, so every finding counts' }] });
+  }
+  return results;
+}
+
 /** Run one check: its log, its context, its (cached or real) result, and its final report. */
 async function runOne(st: RunState, check: Check): Promise<void> {
   const started = performance.now();
@@ -178,7 +229,7 @@ async function runOne(st: RunState, check: Check): Promise<void> {
   if (cached) slot.log.write(`CACHED ${st.keys.get(check.id)}: the same inputs passed before; not run\n`);
   const { value, limit } = await supervised(
     st,
-    (controller) => (cached ? Promise.resolve<CheckResult>({ status: 'pass', findings: [] }) : check.run(contextFor(st, controller, slot.stem, slot.log))),
+    async (controller): Promise<CheckResult> => (cached ? { status: 'pass', findings: [] } : (await runHeld(st, controller, slot, [check.id], async (ctx) => new Map([[check.id, await check.run(ctx)]]))).get(check.id)!),
     (e) => crashed(check.id, e),
   );
   await close(st, slot, value, limit, performance.now() - started);
@@ -196,7 +247,7 @@ async function runBatch(st: RunState, members: readonly Check[]): Promise<void> 
   const ids = members.map((m) => m.id);
   const { value, limit } = await supervised(
     st,
-    (controller) => lead.check.batch!.run(contextFor(st, controller, lead.stem, lead.log), ids),
+    (controller) => runHeld(st, controller, lead, ids, (ctx, members) => lead.check.batch!.run(ctx, members)),
     (e) => new Map(ids.map((id) => [id, crashed(id, e)])),
   );
   const share = (performance.now() - started) / members.length;
@@ -273,7 +324,7 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
   const durations = new Durations(opts.root);
   let diff: ReturnType<CheckContext['diff']> | undefined;
   const diffOnce = () => (diff ??= opts.scope.merge_base === null ? Promise.resolve(null) : diffLines(opts.root, opts.scope.merge_base, opts.scope.changed_files));
-  const st: RunState = { opts, total: checks.length, planned, durations, keys, hits, passed: [], reports: new Map(), running: new Set(), stems: new Set(), diff: diffOnce, deadlineHit: false };
+  const st: RunState = { opts, total: checks.length, planned, durations, keys, hits, passed: [], reports: new Map(), running: new Set(), stems: new Set(), diff: diffOnce, deadlineHit: false, base: opts.scope.merge_base ? new BaseTree(opts.root, opts.scope.merge_base) : null };
   const { tools, guards, plan } = planBudget(
     checks.filter((c) => !c.inProcess),
     checks.filter((c) => c.inProcess),
@@ -285,10 +336,10 @@ export async function runChecks(checks: readonly Check[], opts: RunOptions): Pro
   const stopAll = () => st.running.forEach((c) => c.abort());
   const deadline = opts.budgetMs === null ? undefined : setTimeout(() => ((st.deadlineHit = true), stopAll()), opts.budgetMs);
   opts.interrupt.addEventListener('abort', stopAll);
-  await Promise.all([...Array.from({ length: Math.min(concurrency, tools.length) }, () => lane(st, tools)), lane(st, guards)]);
+  await Promise.all([...Array.from({ length: Math.min(concurrency, tools.length) }, () => lane(st, tools)), lane(st, guards)]).finally(() => st.base?.close());
   clearTimeout(deadline);
   opts.interrupt.removeEventListener('abort', stopAll);
-  durations.save();
+  if (opts.recordDurations !== false) durations.save();
   notStarted(st, [...tools, ...guards]);
   await storePasses(st);
   // .harness/ may have been deleted while checks ran: restore its ignore file, never name a log that is gone.

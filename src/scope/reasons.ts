@@ -28,6 +28,34 @@ export function describeReason(r: FullReason): string {
       return `${firstOf('global file changed', r.paths)} (${r.why})`;
     case 'unmapped':
       return firstOf('path matches no scope in [scope.path_map]', r.paths);
+    default:
+      return describeLockfileReason(r);
+  }
+}
+
+type LockfileReason = Extract<FullReason, { kind: `lockfile-${string}` }>;
+
+/** The words for a changed lockfile that cannot be resolved to scopes (DESIGN §3). */
+function describeLockfileReason(r: LockfileReason): string {
+  const listed = (items: readonly string[]) => `${JSON.stringify(items[0])}${items.length > 1 ? ` (and ${items.length - 1} more)` : ''}`;
+  switch (r.kind) {
+    case 'lockfile-unparsable':
+      return `lockfile ${r.path} cannot be parsed (${r.side}): ${r.message}`;
+    case 'lockfile-presence':
+      return `lockfile ${r.path} was ${r.change} since the merge-base: every resolved package is new or gone`;
+    case 'lockfile-settings':
+      return `lockfile ${r.path}: root resolution settings changed (${r.settings.join(', ')}): any package may resolve differently`;
+    case 'lockfile-importer':
+      return `lockfile ${r.path} has no entry for ${r.dir} (scope "${r.scope}"): which packages it resolves cannot be told`;
+    case 'lockfile-unattributed':
+      if (r.importer === null) return `lockfile ${r.path}: no workspace package depends on the changed package ${listed(r.packages)}`;
+      // The root package's dependencies are the workspace's shared tooling (or what no one scope owns).
+      if (r.importer === '') {
+        const what = r.packages.length === 0 ? "the root package's direct dependencies changed" : `the changed package ${listed(r.packages)} is a dependency of the root package`;
+        return `lockfile ${r.path}: ${what}: it reaches every scope`;
+      }
+      if (r.packages.length === 0) return `lockfile ${r.path}: the direct dependencies of ${r.importer} changed, and no scope owns it`;
+      return `lockfile ${r.path}: the changed package ${listed(r.packages)} is a dependency of ${r.importer}, which no scope owns`;
   }
 }
 

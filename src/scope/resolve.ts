@@ -3,6 +3,7 @@ import type { Changes } from '../diff/changes.js';
 import type { FullReason, Scope, Why } from '../model.js';
 import { matcher } from '../util/glob.js';
 import { chains, edgesOf, reachable } from '../util/graph.js';
+import type { LockfileVerdict } from './lockfiles/graph.js';
 
 /** The scope owning a repo-relative path: longest path_map prefix, found by walking up the path's directories. */
 export function ownerOf(path: string, pathMap: Map<string, string>): string | null {
@@ -99,16 +100,26 @@ function whyGlobal(path: string): string {
   return GLOBAL_FILES.find((g) => matcher([g.glob])(path))?.why ?? 'listed in [scope] global';
 }
 
-/** DESIGN §3: map changed files to scopes, expand through dependents, and fail closed to full mode. */
-export function resolveScope(config: Config, changes: Changes): Scope {
+/**
+ * DESIGN §3: map changed files to scopes, expand through dependents, and fail closed to full mode.
+ * `lockfiles`: each changed root lockfile resolved (scope/lockfile.ts) to the scopes it reaches.
+ */
+export function resolveScope(config: Config, changes: Changes, lockfiles: ReadonlyMap<string, LockfileVerdict> = new Map()): Scope {
   const isIgnored = matcher(config.scope.ignore);
   const isGlobal = matcher(config.scope.global);
   // Each changed scope with its first changed file (changes.files is in path order).
   const changedScopes = new Map<string, string>();
   const globals: string[] = [];
   const unmapped: string[] = [];
+  const lockReasons: FullReason[] = [];
   for (const path of changes.files) {
     if (isIgnored(path)) continue;
+    const lock = lockfiles.get(path);
+    if (lock) {
+      if (lock.full) lockReasons.push(lock.full);
+      for (const s of lock.scopes) if (!changedScopes.has(s)) changedScopes.set(s, path);
+      continue;
+    }
     if (isGlobal(path)) {
       globals.push(path);
       continue;
@@ -118,7 +129,7 @@ export function resolveScope(config: Config, changes: Changes): Scope {
     else if (!changedScopes.has(owner)) changedScopes.set(owner, path);
   }
   const reason: FullReason | null =
-    changes.full ?? (globals.length > 0 ? { kind: 'global', paths: globals, why: whyGlobal(globals[0]!) } : null) ?? (unmapped.length > 0 ? { kind: 'unmapped', paths: unmapped } : null);
+    changes.full ?? lockReasons[0] ?? (globals.length > 0 ? { kind: 'global', paths: globals, why: whyGlobal(globals[0]!) } : null) ?? (unmapped.length > 0 ? { kind: 'unmapped', paths: unmapped } : null);
   return {
     base: changes.base,
     merge_base: changes.merge_base,

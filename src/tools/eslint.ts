@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ExecResult, Finding, ToolContext } from '../model.js';
-import { packageVersion, repoPath } from './find.js';
+import { majorOfBin, repoPath } from './find.js';
 
 interface EslintFile {
   filePath: string;
@@ -26,11 +26,6 @@ export function eslintFindings(root: string, files: readonly EslintFile[]): Find
 
 export type LintRun = { res: ExecResult; findings: Finding[] } | { res: ExecResult; failure: string };
 
-/** The major version of the eslint whose bin script `argv` runs (`node <pkg>/bin/eslint.js`). */
-function eslintMajor(argv: readonly string[]): number {
-  return Number(packageVersion(dirname(dirname(argv[1]!))).split('.')[0]);
-}
-
 /**
  * One ESLint run over the given files (repo-relative), with a JSON report in the run directory. ESLint
  * 10 finds the flat config from each file, so it runs from the root; ESLint 9 reads only the config in
@@ -40,7 +35,7 @@ function eslintMajor(argv: readonly string[]): number {
  */
 export async function runEslint(ctx: ToolContext, argv: readonly string[], files: readonly string[], config: string | null): Promise<LintRun> {
   const report = join(ctx.runDir, `${ctx.fileStem}.eslint.json`);
-  const cwd = config && eslintMajor(argv) < 10 ? dirname(config) : ctx.root;
+  const cwd = config && (majorOfBin(argv[1]!, 'eslint') ?? 10) < 10 ? dirname(config) : ctx.root;
   const res = await ctx.exec([...argv, '--format', 'json', '--output-file', report, '--no-warn-ignored', '--', ...files.map((f) => join(ctx.root, f))], { cwd });
   if (res.code !== 0 && res.code !== 1) return { res, failure: 'did not finish linting' };
   let parsed: EslintFile[];

@@ -29,6 +29,17 @@ export function packageVersion(pkgDir: string): string {
   return (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+/** The major version of the package `name` that holds a bin script (the nearest manifest of that name above it), or null. */
+export function majorOfBin(script: string, name: string): number | null {
+  for (let dir = dirname(script); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === name) return Number(String(pkg.version).split('.')[0]) || null;
+  }
+  return null;
+}
+
 /** Absolute path of a package's bin script. */
 function binOf(pkgDir: string, bin: string): string | null {
   const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };

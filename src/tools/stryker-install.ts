@@ -23,13 +23,13 @@ const major = (version: string) => Number(version.split('.')[0]);
  */
 export function strykerFor(root: string, dir: string, vitestVersion: string): StrykerInstall | { error: string } {
   const vitest = major(vitestVersion);
+  if (!(vitest >= 2 && vitest <= 5)) return { error: `vitest ${vitestVersion} is not supported by harness mutate (supported: vitest 2–4 with the bundled Stryker 9.6.1, vitest 2–5 with the repository's own Stryker 10)` };
   const corePkg = findPackage(root, dir, '@stryker-mutator/core');
   if (!corePkg) {
     if (vitest >= 5) {
       return { error: `vitest ${vitestVersion} needs Stryker 10 in the repository: npm i -D @stryker-mutator/core@10 @stryker-mutator/vitest-runner@10 (harness's bundled Stryker 9.6.1 reports the tests of vitest ${vitest} as never run)` };
     }
-    const install = { core: bundled.resolve('@stryker-mutator/core'), runner: bundled.resolve('@stryker-mutator/vitest-runner'), version: '9.6.1', own: false };
-    return vitest >= 2 && vitest <= 4 ? install : { error: `vitest ${vitestVersion} is not supported by harness mutate (supported: vitest 2–4 with the bundled Stryker 9.6.1, vitest 2–5 with the repository's own Stryker 10)` };
+    return { core: bundled.resolve('@stryker-mutator/core'), runner: bundled.resolve('@stryker-mutator/vitest-runner'), version: '9.6.1', own: false };
   }
   const version = packageVersion(corePkg);
   const runnerPkg = findPackage(root, dir, '@stryker-mutator/vitest-runner');
@@ -37,7 +37,6 @@ export function strykerFor(root: string, dir: string, vitestVersion: string): St
   if (major(version) < 10 && vitest >= 5) {
     return { error: `@stryker-mutator/core ${version} with vitest ${vitestVersion} is a known-bad pairing (Stryker 9 never runs vitest 5's tests inside describe blocks, so their mutants read as survived): npm i -D @stryker-mutator/core@10 @stryker-mutator/vitest-runner@10` };
   }
-  if (vitest > 5 || vitest < 2) return { error: `vitest ${vitestVersion} is not supported by harness mutate (supported: vitest 2–5)` };
   if (major(version) >= 10 && major(process.versions.node) < 22) {
     return { error: `@stryker-mutator/core ${version} needs Node 22 or later, and harness runs on Node ${process.versions.node}: run harness with Node 22 or 24` };
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ExecResult, Finding, ToolContext } from '../model.js';
-import { locate, packageVersion, repoPath, type Located, type ToolSpec } from './find.js';
+import { locate, majorOfBin, repoPath, type Located, type ToolSpec } from './find.js';
 
 export const VITEST: ToolSpec = { pkg: 'vitest', bin: 'vitest' };
 export const VITEST_CONFIGS = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'].flatMap((e) => [`vitest.config.${e}`, `vite.config.${e}`]);
@@ -19,11 +19,6 @@ export interface VitestReport {
   numPassedTests: number;
   numFailedTests: number;
   testResults: VitestFile[];
-}
-
-/** The major version of the vitest whose bin script `argv` runs (`node <pkg>/vitest.mjs`). */
-export function vitestMajor(argv: readonly string[]): number {
-  return Number(packageVersion(dirname(argv[1]!)).split('.')[0]);
 }
 
 export function findVitest(root: string, fromDir: string): Located {
@@ -88,7 +83,7 @@ export async function runVitest(ctx: ToolContext, argv: readonly string[], run: 
   const reporting = run.report ? ['--reporter=json', `--outputFile.json=${run.report}`] : [];
   // --no-cache: vitest's results cache would be written into the user's tree (node_modules/.vite/ beside
   // the config); from Vitest 5 its module cache too (node_modules/.vitest-cache/), a flag Vitest 4 refuses.
-  const caches = ['--no-cache', ...(vitestMajor(argv) >= 5 ? ['--no-fsModuleCache'] : [])];
+  const caches = ['--no-cache', ...((majorOfBin(argv[1]!, 'vitest') ?? 0) >= 5 ? ['--no-fsModuleCache'] : [])];
   const verb = run.related ? ['related', ...run.related, '--run'] : ['run'];
   const res = await ctx.exec([...argv, ...verb, ...caches, ...(run.config ? ['--config', run.config] : []), ...reporting, ...run.args], {
     cwd: run.cwd,

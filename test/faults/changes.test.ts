@@ -10,12 +10,18 @@ const ALL_SINGLE = [...GUARDS, 'lint:.', 'typecheck:.', 'test:.'];
 const loop = (dir: string) => harness(['loop', '--cwd', dir, '--no-cache']);
 
 describe('changes', () => {
-  it('lockfile-only change → mode full, reason names package-lock.json; every check really runs and passes', () => {
+  it('lockfile-only change → scoped to the package whose entry changed (the root package: scope "."); every check really runs and passes', () => {
     const dir = workspace('single');
     write(dir, 'package-lock.json', JSON.stringify({ name: 'single-demo', lockfileVersion: 3, requires: true, packages: { '': { name: 'single-demo', version: '1.0.1' } } }, null, 2));
     const run = loop(dir);
-    expect(run.env.result.scope).toMatchObject({ mode: 'full', full_reason: 'global file changed: "package-lock.json" (the lockfile: the dependencies every package resolves)' });
+    expect(run.env.result.scope).toMatchObject({ mode: 'scoped', full_reason: null, changed_files: ['package-lock.json'], changed_scopes: ['.'] });
     expectReallyGreen(run, ALL_SINGLE);
+  });
+
+  it('unreadable lockfile → mode full, reason names package-lock.json and why', () => {
+    const dir = workspace('single');
+    write(dir, 'package-lock.json', '{ "name": "single-demo", "lockfileVersion": 3,\n');
+    expect(scopeOf(dir)).toMatchObject({ mode: 'full', full_reason: expect.stringMatching(/^lockfile package-lock\.json cannot be parsed \(work tree\): /) });
   });
 
   it('tsconfig-only change that breaks the build → mode full, reason names tsconfig.json; ok:false, typecheck:. fails', () => {

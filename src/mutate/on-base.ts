@@ -1,0 +1,65 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Git } from '../diff/git.js';
+import { classifier } from '../scope/classify.js';
+import { nearest } from '../tools/find.js';
+import { findVitest, runVitest, VITEST_CONFIGS } from '../tools/vitest.js';
+import type { Config } from '../config/types.js';
+import type { FileDiff } from '../diff/lines.js';
+import type { Scope, ToolContext } from '../model.js';
+
+/** What the stage reads (mutate's context has it all). */
+interface OnBaseContext extends ToolContext {
+  config: Config;
+  scope: Scope;
+  diff(): Promise<Map<string, FileDiff> | null>;
+}
+
+/** Whether the changed tests show what the change changed: run against the merge-base's code, one must fail. */
+export type OnBase =
+  | { kind: 'bites'; failing: string[] }
+  | { kind: 'blunt'; tests: string[] }
+  | { kind: 'none'; why: string }
+  | { kind: 'error'; why: string };
+
+/** Put the merge-base's version of every changed runtime file into the copy (a file the change added is removed). */
+async function revertRuntime(ctx: OnBaseContext, box: string, mergeBase: string, files: readonly string[]): Promise<void> {
+  const git = new Git(ctx.root);
+  for (const file of files) {
+    const old = await git.tryRaw(['show', `${mergeBase}:${file}`]);
+    if (old === null) rmSync(join(box, file), { force: true });
+    else writeFileSync(join(box, file), old);
+  }
+}
+
+/**
+ * `tests_fail_on_base` (DESIGN §5): the changed test files run, in the copy, against the merge-base's
+ * version of the changed runtime files. When none of their tests fails there, the tests do not show
+ * what the change changed. Runs last: it rewrites the copy's runtime files.
+ */
+export async function testsOnBase(ctx: OnBaseContext, box: string): Promise<OnBase> {
+  const diff = await ctx.diff();
+  const mergeBase = ctx.scope.merge_base;
+  if (diff === null || mergeBase === null) return { kind: 'error', why: 'no merge-base to take the old code from' };
+  const { isTest, isRuntimeCode } = classifier(ctx.config);
+  const tests = [...diff.values()].filter((d) => isTest(d.path) && !d.deleted && d.added.length > 0).map((d) => d.path).sort();
+  const runtime = [...diff.keys()].filter(isRuntimeCode);
+  if (runtime.length === 0) return { kind: 'none', why: 'no runtime code changed' };
+  if (tests.length === 0) return { kind: 'none', why: 'no test file changed (changed_tests says so)' };
+  await revertRuntime(ctx, box, mergeBase, runtime);
+  const byConfig = new Map<string, string[]>();
+  for (const t of tests) {
+    const config = nearest(box, dirname(join(box, t)), VITEST_CONFIGS) ?? '';
+    byConfig.set(config, [...(byConfig.get(config) ?? []), t]);
+  }
+  const failing: string[] = [];
+  for (const [i, [config, files]] of [...byConfig].entries()) {
+    const cwd = config ? dirname(config) : box;
+    const tool = findVitest(box, cwd);
+    if ('missing' in tool) return { kind: 'error', why: tool.missing };
+    const { report } = await runVitest(ctx, tool.argv, { cwd, config: config || null, report: join(ctx.runDir, `on-base-${i}.vitest.json`), args: ['--passWithNoTests', ...files.map((f) => join(box, f))] });
+    if (!report) return { kind: 'error', why: 'vitest wrote no report for the changed tests on the old code' };
+    for (const r of report.testResults) if (r.status === 'failed' || r.assertionResults.some((a) => a.status === 'failed')) failing.push(r.name);
+  }
+  return failing.length > 0 ? { kind: 'bites', failing } : { kind: 'blunt', tests };
+}
