@@ -21,7 +21,7 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}) {
 /** Run under a pseudo-terminal (util-linux `script`), as a person at a terminal would. */
 function inTty(args: string[], env: NodeJS.ProcessEnv = {}): string {
   const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['NO_COLOR', 'CLAUDECODE', 'AI_AGENT', 'CURSOR_AGENT'].includes(k) && !k.startsWith('CODEX_')));
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['NO_COLOR', 'CLAUDECODE', 'AI_AGENT', 'CURSOR_AGENT', 'GEMINI_CLI'].includes(k) && !k.startsWith('CODEX_')));
   return spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...clean, ...env } }).stdout;
 }
 
@@ -76,5 +76,9 @@ describe('views of the one envelope', () => {
     expect(agent).not.toContain('\x1b[');
     expect(agent).not.toMatch(/\[8\/8\]/);
     expect(JSON.parse(agent.trim()).ok).toBe(false);
+    const gemini = inTty(['loop', '--cwd', dir, '--format', 'text'], { GEMINI_CLI: '1' }); // set in Gemini CLI's shell commands
+    expect(gemini).not.toContain('\x1b[');
+    expect(gemini).not.toMatch(/\[8\/8\]/);
+    expect(gemini).toMatch(/NOT OK/);
   });
 });

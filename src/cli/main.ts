@@ -6,9 +6,12 @@ import { HARNESS_VERSION } from '../version.js';
 import { errorEnvelope, plain, type Answer, type Envelope } from '../envelope/build.js';
 import { VERBS, type CheckVerb } from '../model.js';
 import { killAllGroups } from '../run/exec.js';
-import { AGENTS, type Agent, type HookAnswer } from '../hooks/adapters.js';
+import { AGENTS, block, type Agent, type HookAnswer } from '../hooks/protocols.js';
+import { DEFAULT_MAX_BLOCKS } from '../hooks/guard.js';
 import { agentDetected, useColour } from './agent.js';
-import { checkVerb, commandPrefix, hookVerb, initVerb, mergeVerb, scopeVerb, type VerbOptions } from './verbs.js';
+import { hookVerb } from './hook.js';
+import { initVerb } from './init.js';
+import { checkVerb, commandPrefix, mergeVerb, scopeVerb, type VerbOptions } from './verbs.js';
 
 const VERSION = HARNESS_VERSION;
 
@@ -47,6 +50,13 @@ function idList(value: string): string[] {
   const ids = [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))];
   if (ids.length === 0) throw new InvalidArgumentError('expected a comma-separated list of check ids');
   return ids;
+}
+
+function agentList(value: string): Agent[] {
+  const names = [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))];
+  const bad = names.filter((n) => !(AGENTS as readonly string[]).includes(n));
+  if (names.length === 0 || bad.length > 0) throw new InvalidArgumentError(`expected a comma-separated list of ${AGENTS.join(', ')}${bad.length ? ` (not ${bad.join(', ')})` : ''}`);
+  return names as Agent[];
 }
 
 type Format = 'json' | 'text' | 'github' | 'sarif';
@@ -88,6 +98,8 @@ interface Call {
   /** Raw text for verbs that print something other than an envelope (schema, help). */
   raw: string | null;
   hook: HookAnswer | null;
+  /** `harness hook <agent>`: the agent, whose protocol answers even an interrupted call. */
+  hookAgent: Agent | null;
   interrupt: AbortController;
 }
 
@@ -132,22 +144,27 @@ function addCheckVerbs(program: Command, call: Call): void {
 
 /** hook, init, scope and schema. */
 function addOtherVerbs(program: Command, call: Call): void {
+  const agents = AGENTS.join(', ');
   program
     .command('hook')
-    .description("stop hook for an agent (claude, codex, cursor): loop, answered in the agent's contract")
-    .argument('<agent>', 'claude | codex | cursor')
+    .description(`stop hook for an agent (${agents}): loop, answered in the agent's contract`)
+    .argument('<agent>', AGENTS.join(' | '))
     .option('--budget <seconds>', 'loop budget (default: [loop] budget_seconds)', positiveSeconds)
-    .option('--max-blocks <n>', 'stop blocking after this many consecutive blocks on the same failure (default 3)', positiveInt)
+    .option('--max-blocks <n>', `let the agent stop after this many consecutive blocks on the same failure (default ${DEFAULT_MAX_BLOCKS})`, positiveInt)
+    .option('--loop-limit <n>', "cursor: send no follow-up once the payload's loop_count reaches this (default 5, Cursor's loop_limit)", positiveInt)
     .action(async (agent: string, _o, cmd: Command) => {
-      if (!(AGENTS as readonly string[]).includes(agent)) throw new HarnessError('usage', `hook: unknown agent "${agent}" (claude, codex, cursor)`, 'agent');
+      if (!(AGENTS as readonly string[]).includes(agent)) throw new HarnessError('usage', `hook: unknown agent "${agent}" (${agents})`, 'agent');
       call.verb = 'harness hook';
+      call.hookAgent = agent as Agent;
       call.hook = await hookVerb(agent as Agent, globals(call, cmd), await readStdin(), call.interrupt.signal, call.started);
     });
   program
     .command('init')
-    .description('once: write a harness.toml derived from the workspace')
+    .description('once: write a harness.toml derived from the workspace; --agents also the stop-hook configs')
     .option('--force', 'overwrite an existing harness.toml')
     .option('--dry-run', 'print the config in the envelope instead of writing it')
+    .option('--agents <list>', `also write (merge) these agents' stop-hook configs and an AGENTS.md section: ${AGENTS.join(',')}`, agentList)
+    .option('--check', 'with --agents: write nothing, exit 1 when a hook config or the AGENTS.md section differs')
     .action(async (_o, cmd: Command) => {
       call.verb = 'harness init';
       call.answer = plain(await initVerb(globals(call, cmd), call.started));
@@ -243,6 +260,13 @@ export function crashAnswer(error: unknown): string | null {
   if (net.printed) return null;
   net.printed = true;
   const message = `internal error: ${(error as Error)?.stack ?? String(error)}`;
+  const agent = net.call?.hookAgent;
+  if (agent) {
+    // A stop hook that crashed still blocks (bin/harness.js exits 2: Claude Code, Codex and Gemini CLI read stderr then).
+    const reason = `harness hook ${agent} could not verify the change: ${message}`.slice(0, 600);
+    process.stderr.write(`${reason}\n`);
+    return block(agent, reason).stdout || null;
+  }
   return `${JSON.stringify(errorEnvelope(net.call?.verb ?? 'harness', { code: 'internal', message, key: null }, [], net.call?.started ?? performance.now()))}\n`;
 }
 
@@ -255,7 +279,7 @@ function print(text: string): void {
 /** Run the CLI; resolves to the exit code. stdout gets exactly one document (DESIGN §1). */
 export async function main(argv: string[], listen: Listen = processListeners()): Promise<number> {
   const named = argv.find((a) => (VERBS as readonly string[]).includes(a));
-  const call: Call = { started: performance.now(), verb: `harness${named ? ` ${named}` : ''}`, format: 'json', prefix: commandPrefix({}), answer: null, raw: null, hook: null, interrupt: new AbortController() };
+  const call: Call = { started: performance.now(), verb: `harness${named ? ` ${named}` : ''}`, format: 'json', prefix: commandPrefix({}), answer: null, raw: null, hook: null, hookAgent: null, interrupt: new AbortController() };
   net.call = call;
   let interruptedBy: NodeJS.Signals | null = null;
   listen((signal) => {
@@ -271,11 +295,15 @@ export async function main(argv: string[], listen: Listen = processListeners()):
     listen(null);
   }
   if (code === null) return 0;
-  if (interruptedBy) {
+  if (interruptedBy && call.hookAgent) {
+    // A stop hook cut short (the agent's hook timeout) fails closed, in its agent's protocol.
+    call.hook = block(call.hookAgent, `harness hook ${call.hookAgent} was interrupted by ${interruptedBy} before the loop finished: the change is not verified.`);
+  } else if (interruptedBy) {
     // Whatever ran was cut short: the answer is "not verified", never a partial green.
     call.raw = null;
     call.answer = plain(errorEnvelope(call.verb, { code: 'environment', message: `interrupted by ${interruptedBy}`, key: null }, [], call.started));
-  } else if (call.hook) {
+  }
+  if (call.hook) {
     print(call.hook.stdout);
     process.stderr.write(call.hook.stderr);
     return call.hook.code;

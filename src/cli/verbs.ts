@@ -1,13 +1,10 @@
-import { existsSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { HarnessError } from '../errors.js';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, relative, resolve, sep } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { Git } from '../diff/git.js';
-import { validateConfig } from '../config/validate.js';
 import type { Config } from '../config/types.js';
 import { resolveChanges } from '../diff/changes.js';
-import { boundScope, checksEnvelope, errorEnvelope, type Answer, type Envelope } from '../envelope/build.js';
-import { answer, guard, payloadRoot, reasonOf, signatureOf, type Agent, type HookAnswer, type Payload } from '../hooks/adapters.js';
+import { boundScope, checksEnvelope, type Answer, type Envelope } from '../envelope/build.js';
 import { nextActions, shellQuote } from '../envelope/next-actions.js';
 import type { CheckVerb, Scope, Shard } from '../model.js';
 import type { Check } from '../checks/check.js';
@@ -55,7 +52,7 @@ export function targetRoot(opts: GlobalOptions): string {
  * How to run harness again, as the user did: `harness` when installed on PATH, `npx harness` from a
  * project's node_modules/.bin, else `node <path to bin/harness.js>` (a checkout).
  */
-function invocation(): string {
+export function invocation(): string {
   const script = process.argv[1] ?? '';
   if (basename(script) === 'harness') return script.includes(`${sep}node_modules${sep}.bin${sep}`) ? 'npx harness' : 'harness';
   return `node ${shellQuote(script)}`;
@@ -143,72 +140,6 @@ async function sharded(verb: CheckVerb, root: string, config: Config, scope: Sco
   const expected = Object.fromEntries(planned.map((c) => [c.id, durations.expected(c)]));
   const checks = verb === 'gate' ? shardChecks(planned, shard, (c) => expected[c.id]!) : planned;
   return { checks, shard: { ...shard, digest: shardDigest(root, scope, config, shard, verb === 'gate' ? expected : {}) } };
-}
-
-export async function initVerb(opts: GlobalOptions & { force?: boolean; dryRun?: boolean }, started: number): Promise<Envelope> {
-  const root = targetRoot(opts);
-  const path = opts.config ? resolve(opts.config) : join(root, 'harness.toml');
-  if (existsSync(path) && !opts.force && !opts.dryRun) {
-    throw new HarnessError('usage', `${path} exists: pass --force to overwrite it (or --dry-run to see the new one)`, '--force');
-  }
-  const { generate } = await import('../init/generate.js');
-  const generated = await generate(root);
-  // The generated file must load exactly like a hand-written one.
-  const { parse } = (await import('toml')).default;
-  validateConfig(parse(generated.text) as Record<string, unknown>, path);
-  if (!opts.dryRun) writeFileSync(path, generated.text);
-  const prefix = commandPrefix(opts);
-  return {
-    schema_version: 1,
-    ok: true,
-    command: 'harness init',
-    result: {
-      init: { path, written: !opts.dryRun, scopes: generated.scopes, test_edges: generated.testEdges, config: opts.dryRun ? generated.text : null },
-    },
-    next_actions: [
-      opts.dryRun
-        ? { command: `${prefix} init`, description: 'Write this config.' }
-        : { command: `${prefix} gate --only graph`, description: 'Check that the declared graph matches the imports (it should, untouched).' },
-    ],
-    duration_ms: Math.round(performance.now() - started),
-  };
-}
-
-/**
- * `harness hook <agent>`: a stop hook. Reads the agent's hook JSON on stdin, runs `harness loop` in its
- * repository and answers in that agent's contract (not an envelope: the agent reads this output).
- * Honours `stop_hook_active` (never blocks twice in a row) and stops after `maxBlocks` consecutive
- * blocks on the same failure.
- */
-export async function hookVerb(
-  agent: Agent,
-  opts: VerbOptions & { maxBlocks?: number },
-  stdin: string,
-  interrupt: AbortSignal,
-  started: number,
-): Promise<HookAnswer> {
-  let payload: Payload;
-  try {
-    payload = JSON.parse(stdin) as Payload;
-  } catch {
-    return { stdout: '', stderr: 'harness hook: the hook payload on stdin is not JSON (or over 1 MiB)\n', code: 1 };
-  }
-  if (payload === null || typeof payload !== 'object' || (payload.cwd !== undefined && typeof payload.cwd !== 'string')) {
-    return { stdout: '', stderr: 'harness hook: the hook payload is not an object with a string "cwd"\n', code: 1 };
-  }
-  if (payload.stop_hook_active) return answer(agent, null);
-  // Agents report the session's current directory, often a package: verify the whole repository.
-  const from = opts.cwd ?? payloadRoot(payload) ?? process.cwd();
-  const top = existsSync(from) ? await new Git(from).tryRaw(['rev-parse', '--show-toplevel']) : null;
-  if (!top) return answer(agent, null); // not in a git repository: nothing harness can verify here
-  const cwd = top.trim();
-  const env = await checkVerb('loop', { ...opts, cwd }, interrupt, started).then(
-    (a) => a.envelope,
-    (e: unknown): Envelope => errorEnvelope('harness loop', { code: e instanceof HarnessError ? e.code : 'internal', message: (e as Error).message, key: null }, [], started),
-  );
-  const signature = signatureOf(env);
-  const block = guard(cwd, agent, signature, opts.maxBlocks ?? 3) ? reasonOf(env) : null;
-  return answer(agent, block);
 }
 
 /** `harness merge`: the shards as one answer; the merged checks' durations recorded under --cwd for the next split. */

@@ -42,7 +42,15 @@ export interface Envelope {
     shard?: { index: number; count: number; digest: string };
     /** `harness merge`: how many shard envelopes this one stands for. */
     merged?: { shards: number };
-    init?: { path: string; written: boolean; scopes: number; test_edges: number; config: string | null };
+    init?: {
+      path: string;
+      written: boolean;
+      scopes: number;
+      test_edges: number;
+      config: string | null;
+      /** With --agents: each hook config and AGENTS.md, compared with what init writes. */
+      agents?: { path: string; status: 'missing' | 'drift' | 'in_sync'; written: boolean; changes: string[] }[];
+    };
   };
   next_actions: NextAction[];
   duration_ms: number;

@@ -108,6 +108,22 @@ export const envelopeSchema = {
             test_edges: count,
             /** The generated file's text with --dry-run; null once written (read the file). */
             config: nullableString,
+            /** With --agents: each agent's hook config and AGENTS.md, compared with what init writes. */
+            agents: {
+              type: 'array',
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['path', 'status', 'written', 'changes'],
+                properties: {
+                  path: { type: 'string' },
+                  /** missing: no such file; drift: it differs (changes say how); in_sync: as init writes it. */
+                  status: { enum: ['missing', 'drift', 'in_sync'] },
+                  written: { type: 'boolean' },
+                  changes: { type: 'array', items: { type: 'string' } },
+                },
+              },
+            },
           },
         },
       },

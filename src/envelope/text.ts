@@ -11,7 +11,11 @@ export function renderText(env: Envelope, colour = false): string {
   lines.push(`${env.command}: ${env.ok ? paint('32', 'OK') : paint('31;1', 'NOT OK')} (${(env.duration_ms / 1000).toFixed(1)}s)`);
   if (error) lines.push(`  ${error.code} error${error.key ? ` [${error.key}]` : ''}: ${error.message}`);
   if (init) {
-    lines.push(`  ${init.written ? 'wrote' : 'would write'} ${init.path}: ${init.scopes} scope(s), ${init.test_edges} test-only edge(s)`);
+    lines.push(`  ${init.written ? 'wrote' : init.config ? 'would write' : 'left as it is'} ${init.path}: ${init.scopes} scope(s), ${init.test_edges} test-only edge(s)`);
+    for (const a of init.agents ?? []) {
+      lines.push(`  ${a.status === 'in_sync' ? 'in sync' : a.written ? 'wrote' : a.status}: ${a.path}`);
+      for (const c of a.changes) lines.push(`       ${c}`);
+    }
     if (init.config) lines.push('', init.config);
   }
   if (scope) {
