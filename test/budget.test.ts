@@ -22,7 +22,8 @@ const durations = (dir: string) => JSON.parse(readFileSync(join(dir, '.harness/d
 
 describe('budget planning from recorded durations', () => {
   it('records each check’s duration per id and then starts the shortest expected first', () => {
-    const { dir, starts } = timedWorkspace({ slow: 1500, quick: 10, mid: 600 });
+    // quick outlasts the other lane's start-up: slow can only start once quick is done (no race on who starts second).
+    const { dir, starts } = timedWorkspace({ slow: 1500, quick: 300, mid: 700 });
     const ids = ['command:slow', 'command:mid', 'command:quick'];
     const first = harness(['loop', '--cwd', dir, '--only', ids.join(','), '--no-cache']);
     expect(first.env.ok).toBe(true);
