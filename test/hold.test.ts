@@ -80,4 +80,18 @@ describe('hold the line', { timeout: 180_000 }, () => {
     const broken = harness(['loop', '--cwd', dir, '--only', 'typecheck:.']);
     expect(check(broken, 'typecheck:.')).toMatchObject({ status: 'fail', preexisting: 1, details: [expect.stringMatching(/^src\/user\.ts:3:\d+ TS2322/)] });
   });
+
+  it('an old error fixed and the same line written into a new function → the new one fails (identity takes the line above too)', () => {
+    for (const fixed of ['export function f(a: number): number {\n  const n: number = a;', 'export function f(a: string): number {\n  const n: number = Number(a);']) {
+      const dir = workspace('single');
+      write(dir, 'harness.toml', TOML);
+      write(dir, 'src/old.ts', 'export function f(a: string): number {\n  const n: number = a;\n  return n;\n}\n');
+      commitAll(dir, 'type debt');
+      // git aligns the new function's body with the old one: the diff alone cannot tell which is new.
+      write(dir, 'src/old.ts', `${fixed}\n  return n;\n}\n\nexport function g(a: string): number {\n  const n: number = a;\n  return n;\n}\n`);
+      const run = harness(['loop', '--cwd', dir, '--only', 'typecheck:.']);
+      expect(run.code).toBe(1);
+      expect(check(run, 'typecheck:.')).toMatchObject({ status: 'fail', details: [expect.stringMatching(/^src\/old\.ts:7:\d+ TS2322/)] });
+    }
+  });
 });

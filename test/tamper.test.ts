@@ -70,6 +70,12 @@ describe('tamper: tsconfig', () => {
     ]);
   });
 
+  it('a tsconfig base of another name (configs/base.json, reached by extends) is read as a tsconfig: strict turned off there fails', () => {
+    const dir = repo({ 'configs/base.json': json(base), 'packages/core/tsconfig.json': json({ ...core, extends: '../../configs/base.json' }) });
+    write(dir, 'configs/base.json', json({ compilerOptions: { ...base.compilerOptions, strict: false } }));
+    expect(tamper(dir)).toMatchObject({ status: 'fail', details: expect.arrayContaining([expect.stringMatching(/^configs\/base\.json: compilerOptions\.strict true → false/)]) });
+  });
+
   it('the same keys strengthened pass (and options that check nothing may change)', () => {
     const dir = repo({ 'tsconfig.base.json': json({ compilerOptions: { strict: false, skipLibCheck: true, target: 'ES2020' } }), 'packages/core/tsconfig.json': json(core) });
     write(dir, 'tsconfig.base.json', json({ compilerOptions: { ...base.compilerOptions, noImplicitAny: true, noUnusedLocals: true, target: 'ES2024' } }));

@@ -54,11 +54,11 @@ export function scopeChecks(p: ScopePlan): Check[] {
  * The structural guards: cheap, one each per run, over the diff or the given scopes' files. `changed`:
  * the run's changed files (tamper is planned when a check's config is among them), null to plan every guard.
  */
-export function guardChecks(config: Config, scopes: readonly string[], changed: readonly string[] | null): Check[] {
+export function guardChecks(config: Config, scopes: readonly string[], changed: readonly string[] | null, root: string): Check[] {
   return [
     suppressionsCheck(),
     fileSizeCheck(),
-    ...(changed === null || changed.some((p) => tamperKind(p, config) !== null) ? [tamperCheck()] : []),
+    ...(changed === null || changed.some((p) => tamperKind(p, config, root) !== null) ? [tamperCheck()] : []),
     ...(config.mutate.require_changed_tests ? [changedTestsCheck()] : []),
     graphCheck(scopes),
     boundariesCheck(scopes),

@@ -30,12 +30,22 @@ const KINDS: [RegExp, TamperKind][] = [
   [/^\.?stryker\.(?:conf|config)\.(?:json|[cm]?js)$/, 'stryker'],
 ];
 
+/** A JSON file of another name that holds compiler options: a tsconfig base (`configs/base.json`, reached by `extends`). */
+function holdsCompilerOptions(root: string, path: string): boolean {
+  if (!/\.jsonc?$/.test(path)) return false;
+  try {
+    return /"compilerOptions"\s*:/.test(readFileSync(join(root, path), 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 /** Which kind of check config a repo-relative path is, or null for any other file. */
-export function tamperKind(path: string, config: Config): TamperKind | null {
+export function tamperKind(path: string, config: Config, root: string): TamperKind | null {
   if (path.split('/').includes('node_modules') || path.startsWith('.harness/')) return null;
   if (path === 'harness.toml' || (config.source !== null && config.source.endsWith(`/${path}`))) return 'harness';
   const name = posix.basename(path);
-  return KINDS.find(([re]) => re.test(name))?.[1] ?? null;
+  return KINDS.find(([re]) => re.test(name))?.[1] ?? (holdsCompilerOptions(root, path) ? 'tsconfig' : null);
 }
 
 const isJs = (path: string) => /\.[cm]?[jt]s$/.test(path);
@@ -108,7 +118,7 @@ function pairRenames(all: Versions[]): Versions[] {
 async function versions(ctx: CheckContext, mergeBase: string): Promise<Versions[]> {
   const out: Versions[] = [];
   for (const path of ctx.scope.changed_files) {
-    const kind = tamperKind(path, ctx.config);
+    const kind = tamperKind(path, ctx.config, ctx.root);
     if (kind === null) continue;
     try {
       out.push({ path, from: path, kind, old: await textAtCommit(ctx.root, mergeBase, path), now: readNow(ctx.root, path) });

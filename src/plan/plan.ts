@@ -36,11 +36,11 @@ interface Planned {
 }
 
 /** `changed`: the run's changed files (what the tamper guard needs), null under `--only` (every check can be named). */
-function checksFor(p: Planned, facts: Map<string, ScopeFacts>, config: Config, verb: CommandVerb, everyCommand: boolean, changed: readonly string[] | null): Check[] {
+function checksFor(p: Planned, facts: Map<string, ScopeFacts>, config: Config, verb: CommandVerb, everyCommand: boolean, changed: readonly string[] | null, root: string): Check[] {
   const perScope = p.scopes.flatMap((s) =>
     scopeChecks(scopePlan(s, facts.get(s)!, p.viaTests.has(s), config.scope.checks.has(s))).map((c) => ({ ...c, tier: p.first.has(s) ? 0 : 1 })),
   );
-  return [...guardChecks(config, p.scopes, changed), ...perScope, ...commandChecks(config, verb, everyCommand ? null : p.scopes)];
+  return [...guardChecks(config, p.scopes, changed, root), ...perScope, ...commandChecks(config, verb, everyCommand ? null : p.scopes)];
 }
 
 export interface PlanOptions {
@@ -61,14 +61,14 @@ export async function plan(verb: CheckVerb, root: string, config: Config, scope:
   const facts = scopeFacts(root, config, await workTreeFiles(root));
   const all: Planned = { scopes: allScopes(config), viaTests: new Set(), first: new Set(allScopes(config)) };
   if (opts.only) {
-    const known = new Map(checksFor(all, facts, config, verb, true, null).map((c) => [c.id, c]));
+    const known = new Map(checksFor(all, facts, config, verb, true, null, root).map((c) => [c.id, c]));
     return opts.only.map((id) => {
       const check = known.get(id);
       if (!check) throw new HarnessError('usage', `--only: no check "${id}" (known: ${[...known.keys()].join(', ')})`, '--only');
       return check;
     });
   }
-  if (verb === 'gate' || scope.mode === 'full') return checksFor(all, facts, config, verb, true, scope.changed_files);
+  if (verb === 'gate' || scope.mode === 'full') return checksFor(all, facts, config, verb, true, scope.changed_files, root);
   const planned: Planned = { scopes: scope.expanded_scopes, viaTests: new Set(scope.via_tests), first: new Set(scope.changed_scopes) };
-  return checksFor(planned, facts, config, verb, false, scope.changed_files);
+  return checksFor(planned, facts, config, verb, false, scope.changed_files, root);
 }

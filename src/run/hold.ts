@@ -49,7 +49,12 @@ export class BaseTree {
   }
 }
 
-/** A finding's identity across the change: file, rule, message and the text of its line (not its number). */
+/**
+ * A finding's identity across the change: file, rule, message, the text of its line (not its number)
+ * and of the line above it — so the same line repeated under another heading (an old error fixed, the
+ * same one written into a new function) is a new finding, and an old finding right below an edited line
+ * counts as new too (fail closed).
+ */
 export function identities(root: string, findings: readonly Finding[]): string[] {
   const texts = new Map<string, string[]>();
   const lineOf = (path: string, line: number) => {
@@ -57,7 +62,7 @@ export function identities(root: string, findings: readonly Finding[]): string[]
     return texts.get(path)![line - 1]?.trim() ?? '';
   };
   // A message naming a file names it under the tree it ran in: the same finding, whichever tree.
-  return findings.map((f) => [f.path ?? '', f.rule ?? '', f.message.split(root).join('<root>'), f.path && f.line ? lineOf(f.path, f.line) : ''].join('\0'));
+  return findings.map((f) => [f.path ?? '', f.rule ?? '', f.message.split(root).join('<root>'), ...(f.path && f.line ? [lineOf(f.path, f.line), lineOf(f.path, f.line - 1)] : [])].join('\0'));
 }
 
 function isLink(abs: string): boolean {
@@ -71,16 +76,18 @@ function isLink(abs: string): boolean {
 /**
  * The current result with the findings that exist at the merge-base too (`base`: their identities) taken
  * out and counted, as many times as they occur there: a fail whose every finding is old becomes a pass
- * with `preexisting`.
+ * with `preexisting`. `added`: `path:line` of every line the change added.
  */
-export function subtract(root: string, now: CheckResult, base: readonly string[]): CheckResult {
+export function subtract(root: string, now: CheckResult, base: readonly string[], added: ReadonlySet<string>): CheckResult {
   const left = new Map<string, number>();
   for (const id of base) left.set(id, (left.get(id) ?? 0) + 1);
   const fresh: Finding[] = [];
   const ids = identities(root, now.findings);
   for (const [i, f] of now.findings.entries()) {
-    // A file that is a link: what it reached at the merge-base cannot be known (the base tree's link reaches today's target).
-    const n = f.path && isLink(join(root, f.path)) ? 0 : (left.get(ids[i]!) ?? 0);
+    // Never held: a finding on a line the change added (fixing one copy and adding another is a new
+    // finding), or in a linked file (what it reached at the merge-base cannot be known).
+    const isNew = (f.path && f.line && added.has(`${f.path}:${f.line}`)) || (f.path && isLink(join(root, f.path)));
+    const n = isNew ? 0 : (left.get(ids[i]!) ?? 0);
     if (n > 0) left.set(ids[i]!, n - 1);
     else fresh.push(f);
   }
@@ -92,7 +99,7 @@ export function subtract(root: string, now: CheckResult, base: readonly string[]
 /** Where a check's finding identities at a merge-base are kept: the base's tree never changes, so neither do they (for one config and install). */
 export function baselineFile(root: string, mergeBase: string, checkId: string): string {
   const inputs = ['harness.toml', 'package.json', 'package-lock.json', 'pnpm-lock.yaml', 'yarn.lock'].map((f) => (existsSync(join(root, f)) ? readFileSync(join(root, f)) : ''));
-  const digest = createHash('sha256').update(inputs.join('\0')).update(checkId).digest('hex').slice(0, 16);
+  const digest = createHash('sha256').update('identity v2\0').update(inputs.join('\0')).update(checkId).digest('hex').slice(0, 16);
   return join(harnessDir(root, 'baseline'), `${mergeBase.slice(0, 12)}-${digest}.json`);
 }
 

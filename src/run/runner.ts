@@ -213,10 +213,12 @@ async function runHeld(st: RunState, controller: AbortController, slot: Slot, id
       writeBaseline(st.opts.root, files.get(id)!, base.get(id)!);
     }
   }
+  const diff = await st.diff();
+  const added = new Set([...(diff?.values() ?? [])].flatMap((d) => d.added.map((l) => `${d.path}:${l.line}`)));
   for (const id of failing) {
     const known = base.get(id);
     const now = results.get(id)!;
-    results.set(id, known ? subtract(st.opts.root, now, known) : { ...now, findings: [...now.findings, { path: null, message: 'hold the line: the merge-base could not be checked, so every finding counts' }] });
+    results.set(id, known && diff ? subtract(st.opts.root, now, known, added) : { ...now, findings: [...now.findings, { path: null, message: 'hold the line: the merge-base could not be checked, so every finding counts' }] });
   }
   return results;
 }
