@@ -46,7 +46,8 @@ const core = createRequire(import.meta.url).resolve('@stryker-mutator/core');
 function rawStryker(cwd, options, chosen = null) {
   const file = join(tempDir(), 'stryker.json');
   const plugins = chosen ? [options.plugins[0], options.plugins[2]] : options.plugins.slice(0, 1);
-  writeFileSync(file, JSON.stringify({ ...options, reporters: [], plugins, ignorers: chosen ? options.ignorers : [], jsonReporter: undefined }));
+  // Stryker's own vitest runner, not harness's wrapper of it.
+  writeFileSync(file, JSON.stringify({ ...options, testRunner: 'vitest', reporters: [], plugins, ignorers: chosen ? options.ignorers : [], jsonReporter: undefined }));
   const env = { ...process.env, CI: 'true', ...(chosen ? { HARNESS_STRYKER_CHOSEN: chosen } : {}) };
   return time(() => spawnSync(process.execPath, [child, file, `${file}.out`, core], { cwd, stdio: 'ignore', env }));
 }

@@ -165,6 +165,8 @@ export interface ExecRequest {
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
   onStdout?: (chunk: string) => void;
+  /** Where the run's output goes, when not to the check's own log (a run shared by several checks). */
+  log?: Writable;
 }
 
 /**

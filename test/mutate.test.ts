@@ -154,16 +154,32 @@ describe('harness mutate (real Stryker + vitest)', { timeout: 300_000 }, () => {
     expect(check(run, 'untested_lines').status).toBe('pass');
   });
 
-  it('a test file that fails to load is an error, never a survivor or a pass', () => {
-    const dir = workspace();
-    append(dir, 'packages/cli/src/args.ts', DEPTH);
-    append(dir, 'packages/cli/test/args.test.ts', strongTest);
-    // It reaches the changed file, so it is among the tests mutate runs (those whose imports reach the change).
-    write(dir, 'packages/cli/test/broken.test.ts', "import { describeDepth } from '../src/args';\nimport { gone } from './missing';\ngone(describeDepth(1));\n");
-    const run = harness(['mutate', '--cwd', dir]);
-    expect(run.code).toBe(1);
-    expect(check(run, 'mutation')).toMatchObject({ status: 'error', details: [expect.stringMatching(/tests fail before any mutation/)] });
-  });
+  // Stryker runs before the coverage run when every mutant fits under the limit, and its dry run is then
+  // the baseline: a file or suite failing outside any test must fail it (Stryker 9's vitest runner
+  // reports the other tests as passing), and neither broken file covers a mutant.
+  const broken = {
+    'fails to load': "import { describeDepth } from '../src/args';\nimport { gone } from './missing';\ngone(describeDepth(1));\n",
+    "has a suite whose beforeAll throws": "import { beforeAll, describe, expect, it } from 'vitest';\nimport { describeDepth } from '../src/args';\n\ndescribe('depth', () => {\n  beforeAll(() => {\n    throw new Error('setup broke');\n  });\n  it('deep', () => {\n    expect(describeDepth(9)).toBe('deep');\n  });\n});\n",
+  };
+  for (const [how, text] of Object.entries(broken)) {
+    it(`a test file that ${how} is an error, never a survivor or a pass`, () => {
+      const dir = workspace();
+      append(dir, 'packages/cli/src/args.ts', DEPTH);
+      append(dir, 'packages/cli/test/args.test.ts', strongTest);
+      // It reaches the changed file, so it is among the tests mutate runs (those whose imports reach the change).
+      write(dir, 'packages/cli/test/broken.test.ts', text);
+      const run = harness(['mutate', '--cwd', dir]);
+      expect(run.code).toBe(1);
+      const why = how === 'fails to load' ? /Cannot find module '.\/missing'/ : /Error: setup broke/;
+      expect(check(run, 'mutation')).toMatchObject({ status: 'error', details: [expect.stringMatching(new RegExp(`tests fail before any mutation: .*${why.source}`))] });
+      // The shared run's tool output (Stryker's dry run, then vitest's) is in each mutate check's log.
+      for (const id of ['mutation', 'untested_lines', 'tests_fail_on_base']) {
+        const log = readFileSync(join(dir, check(run, id).log!), 'utf8');
+        expect(log).toMatch(/initial test run/);
+        expect(log.match(new RegExp(why.source, 'g'))!.length).toBeGreaterThanOrEqual(2);
+      }
+    });
+  }
 
   it('SIGINT and SIGTERM at several points leave the work tree byte-identical and nothing behind', async () => {
     for (const [signal, afterMs] of [

@@ -27,7 +27,7 @@ function acceptNotes(r: MutateResult): Finding[] {
 export function mutationCheck(pipeline: SharedPipeline): Check {
   return {
     id: 'mutation',
-    cost: 5, // starts first, so the shared pipeline's tool output lands in the mutation log
+    cost: 5,
     async run(ctx) {
       const r = await pipeline(ctx);
       const judged = r.outcomes.filter((o) => o.verdict !== 'killed').map(findingOf);

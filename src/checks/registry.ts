@@ -3,6 +3,7 @@
  * Per scope: lint, typecheck, test. Guards: one each per run. Commands: the repo's own. Mutate: the
  * mutation checks over one shared pipeline run.
  */
+import { Writable } from 'node:stream';
 import { SCOPE_CHECKS, type Config, type ScopeCheck } from '../config/types.js';
 import type { CheckVerb } from '../model.js';
 import type { MutateOptions, MutateResult } from '../mutate/pipeline.js';
@@ -73,11 +74,32 @@ export function commandChecks(config: Config, verb: CheckVerb, scopes: readonly 
     .map(commandCheck);
 }
 
+/**
+ * The shared pipeline's log: every check that reads the pipeline gets its whole tool output in its own
+ * log (one joining later first receives what was written before), whichever check starts it.
+ */
+function sharedLog(): { out: Writable; join(log: Writable): void } {
+  const written: unknown[] = [];
+  const logs: Writable[] = [];
+  const out = new Writable({
+    write(chunk, _encoding, done) {
+      written.push(chunk);
+      for (const log of logs) log.write(chunk);
+      done();
+    },
+  });
+  return { out, join: (log) => void (written.forEach((c) => log.write(c)), logs.push(log)) };
+}
+
 /** mutate's checks: the changed_tests guard (when required), then untested_lines and mutation over one pipeline run. */
 export function mutateChecks(config: Config, opts: MutateOptions): Check[] {
   let shared: Promise<MutateResult> | undefined;
+  const log = sharedLog();
   // The mutation stages (Stryker, coverage) load only for `harness mutate`.
-  const pipeline = (ctx: CheckContext) => (shared ??= import('../mutate/pipeline.js').then((m) => m.mutatePipeline(ctx, opts)));
+  const pipeline = (ctx: CheckContext) => {
+    log.join(ctx.log);
+    return (shared ??= import('../mutate/pipeline.js').then((m) => m.mutatePipeline({ ...ctx, log: log.out, exec: (argv, o) => ctx.exec(argv, { ...o, log: log.out }) }, opts)));
+  };
   // Sharded, every shard judges its part of the mutants; the checks of the whole change run in shard 1 only.
   if (opts.shard && opts.shard.index > 1) return [mutationCheck(pipeline)];
   return [...(config.mutate.require_changed_tests ? [changedTestsCheck()] : []), untestedLinesCheck(pipeline), mutationCheck(pipeline), testsFailOnBaseCheck(pipeline, opts.refactor)];

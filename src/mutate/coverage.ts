@@ -28,11 +28,18 @@ export interface BaselineFailure {
   baseline: string;
 }
 
+/** The first line of vitest's output naming a failure, with the error line under it (a suite's own error is in no report entry). */
+function failureInTail(tail: string): string {
+  const lines = tail.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim());
+  const at = lines.findIndex((l) => /\b(Error|FAIL|failed)\b/.test(l));
+  if (at < 0) return lines.filter(Boolean).at(-1) ?? '';
+  return /\bFAIL\b/.test(lines[at]!) && /Error\b/.test(lines[at + 1] ?? '') ? `${lines[at]}: ${lines[at + 1]}` : lines[at]!;
+}
+
 /** The first line a failing vitest run gives as its reason. */
 function firstError(report: VitestReport | null, tail: string): string {
   const failure = report?.testResults.flatMap((f) => [f.message ?? '', ...f.assertionResults.flatMap((a) => a.failureMessages ?? [])]).find((m) => m.trim() !== '');
-  const line = (failure ?? tail.split('\n').find((l) => /\b(Error|FAIL|failed)\b/.test(l)) ?? tail.trim().split('\n').at(-1) ?? '').replace(/\x1b\[[0-9;]*m/g, '');
-  return line.trim().split('\n')[0]!.slice(0, 300);
+  return (failure ?? failureInTail(tail)).replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n')[0]!.slice(0, 300);
 }
 
 /**
@@ -40,9 +47,10 @@ function firstError(report: VitestReport | null, tail: string): string {
  * sandbox, per vitest config, limited as loop's test is (the changed scopes' directories, the projects
  * the repo's test command runs). Chosen over Stryker's perTest coverage because it answers for every
  * changed statement, not only for the mutants selected to run. The verdict is the tests' (the JSON
- * report), never the repo's coverage thresholds: gate enforces those.
+ * report), never the repo's coverage thresholds: gate enforces those. With `tests`, only those test
+ * files run (Stryker's dry run named them as covering the mutants).
  */
-export async function lineCoverage(ctx: ToolContext, box: string, group: CoverageGroup, n: number): Promise<LineCoverage | BaselineFailure | { error: string }> {
+export async function lineCoverage(ctx: ToolContext, box: string, group: CoverageGroup, n: number, tests: readonly string[] | null = null): Promise<LineCoverage | BaselineFailure | { error: string }> {
   const tool = findVitest(box, group.cwd);
   if ('missing' in tool) return { error: tool.missing };
   const reports = join(ctx.runDir, `coverage-${n}`);
@@ -54,8 +62,9 @@ export async function lineCoverage(ctx: ToolContext, box: string, group: Coverag
     report: join(ctx.runDir, `coverage-${n}.vitest.json`),
     // Only the tests whose imports reach the changed files (as Stryker's own dry run picks them): a test
     // reaching them otherwise (a dynamic import) is not run, and their lines then fail as untested.
-    related: [...group.files.keys()].map((f) => join(box, f)),
-    args: [...coverage, ...include, '--reporter=default', '--passWithNoTests', ...group.extra],
+    // Given `tests` (absolute test files), exactly those.
+    ...(tests ? {} : { related: [...group.files.keys()].map((f) => join(box, f)) }),
+    args: [...coverage, ...include, '--reporter=default', '--passWithNoTests', ...group.extra, ...(tests ?? [])],
   });
   if (res.aborted) return { error: 'the coverage run was interrupted' };
   if (/Cannot find (package|dependency) '@vitest\/coverage-v8'|MISSING DEPENDENCY/i.test(res.tail)) {

@@ -1,5 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Config } from '../config/types.js';
 import type { FileDiff } from '../diff/lines.js';
 import type { Finding, Scope, Shard, ToolContext } from '../model.js';
@@ -9,11 +9,11 @@ import { scriptProjects } from '../config/workspace.js';
 import { ownerOf, prefixesOf } from '../scope/resolve.js';
 import { findPackage, nearest, packageVersion } from '../tools/find.js';
 import { strykerFor } from '../tools/stryker-install.js';
-import { findVitest, projectArgs, runVitest, VITEST_CONFIGS } from '../tools/vitest.js';
+import { projectArgs, VITEST_CONFIGS } from '../tools/vitest.js';
 import { boundedMs } from '../util/time.js';
-import { lineCoverage } from './coverage.js';
+import { coverageOf, coveringTests, type Coverage } from './baseline.js';
 import { enumerate, select, type Candidate } from './mutants.js';
-import { judge, strykerResults, type Group, type Outcome } from './verdicts.js';
+import { judge, strykerResults, type Group, type Outcome, type StrykerById } from './verdicts.js';
 import { testsOnBase, type OnBase } from './on-base.js';
 import { createSandbox, removeSandbox, type Sandbox } from './sandbox.js';
 
@@ -96,62 +96,56 @@ function groupsOf(ctx: MutateContext, box: string, changed: Map<string, number[]
   return [...groups.values()].map(({ whole, ...g }) => ({ ...g, targets: whole ? [] : [...new Set(g.targets)] }));
 }
 
-/** Stage 3: which changed lines the tests execute, and how long the tests took (for re-check limits). */
-async function coverageOf(ctx: MutateContext, box: Sandbox, groups: readonly Group[]) {
-  const untested: Finding[] = [];
-  const executed = new Map<string, number[]>();
-  const started = performance.now();
-  for (const [n, g] of groups.entries()) {
-    const cov = await lineCoverage(ctx, box.box, g, n);
-    if ('baseline' in cov) return baselineFailure(ctx, box, g, cov.baseline);
-    if ('error' in cov) return { error: cov.error };
-    if (cov.unknown.length > 0) return { error: `no coverage data for ${cov.unknown.join(', ')}: its lines cannot be judged` };
-    untested.push(...cov.untested.map((u) => ({ path: u.file, line: u.line, col: 1, message: 'changed line executed by no test' })));
-    for (const [f, l] of cov.executed) executed.set(f, l);
-  }
-  return { untested, executed, ms: performance.now() - started };
-}
-
-/** Do the group's tests pass in the user's tree (as loop runs them)? Then harness's copy is what fails. */
-async function passesInTree(ctx: MutateContext, box: Sandbox, g: Group): Promise<boolean> {
-  const tool = findVitest(ctx.root, ctx.root);
-  if ('missing' in tool) return false;
-  const inTree = (p: string) => join(ctx.root, relative(box.box, p));
-  const report = join(ctx.runDir, 'baseline-in-tree.vitest.json');
-  const { report: r } = await runVitest(ctx, tool.argv, { cwd: inTree(g.cwd), config: g.config && inTree(g.config), report, args: ['--passWithNoTests', ...g.extra, ...g.targets.map(inTree)] });
-  return r !== null && r.numFailedTests === 0 && r.numPassedTests > 0 && !r.testResults.some((t) => t.status === 'failed');
-}
-
-/** The tests failed in the copy before any mutation: harness could not run (they pass in the tree), or they fail. */
-async function baselineFailure(ctx: MutateContext, box: Sandbox, g: Group, line: string): Promise<{ error: string; fatal: boolean }> {
-  const copied = `the copy holds the ${box.copied.known} files git knows and ${box.copied.ignored} git-ignored ones outside node_modules, node_modules linked`;
-  return (await passesInTree(ctx, box, g))
-    ? { error: `the tests pass in the work tree but fail in harness's copy (${copied}): ${line}`, fatal: true }
-    : { error: `the tests fail before any mutation: ${line} — fix them first (harness loop runs them)`, fatal: false };
-}
-
-/** Stage 4: the mutants to run — `--mutant` ids exactly, else a breadth-first selection. */
-async function chooseMutants(ctx: MutateContext, box: string, changed: Map<string, number[]>, cov: { untested: Finding[]; executed: Map<string, number[]> }, opts: MutateOptions) {
-  // Enumerate over all changed lines (a mutant may span a closing `}` that is not executable), then
-  // drop mutants that start on an untested line: those lines already fail on their own.
-  const untestedAt = new Set(cov.untested.map((u) => `${u.path}:${u.line}`));
-  const all = await enumerate(box, changed);
-  const candidates = all.filter((c) => cov.executed.has(c.file) && !untestedAt.has(`${c.file}:${c.line}`));
-  // An accepted (equivalent) mutant is never run, always listed; an accept matching no mutant of the change is stale.
+/** The changed lines' mutants, less the accepted ones (`[[mutate.accept]]`: never run, always listed), and the stale accepts. */
+function acceptsOf(ctx: MutateContext, all: readonly Candidate[]) {
   const accepts = new Map(ctx.config.mutate.accept.map((a) => [a.id, a.reason]));
-  const accepted = all.filter((c) => accepts.has(c.id)).map((mutant) => ({ mutant, reason: accepts.get(mutant.id)! }));
-  const stale = ctx.config.mutate.accept.filter((a) => !all.some((c) => c.id === a.id));
-  const open = candidates.filter((c) => !accepts.has(c.id));
-  if (!opts.only) return { chosen: select(open, opts.maxMutants), accepted, stale };
-  const chosen = open.filter((c) => opts.only!.includes(c.id));
-  const missing = opts.only.filter((id) => !chosen.some((c) => c.id === id));
-  if (missing.length > 0) return { error: `no such mutant on the changed lines: ${missing.join(', ')} (the code changed since, or it is accepted?)`, accepted, stale };
-  return { chosen, accepted, stale };
+  return {
+    open: all.filter((c) => !accepts.has(c.id)),
+    accepted: all.filter((c) => accepts.has(c.id)).map((mutant) => ({ mutant, reason: accepts.get(mutant.id)! })),
+    stale: ctx.config.mutate.accept.filter((a) => !all.some((c) => c.id === a.id)),
+  };
 }
 
 /** Shard k of n of the chosen mutants: round-robin in id order, so the n shards split them exactly. */
-function mutantsOfShard(chosen: readonly Candidate[], shard: Shard): Candidate[] {
-  return [...chosen].sort((a, b) => (a.id < b.id ? -1 : 1)).filter((_, i) => i % shard.count === shard.index - 1);
+function mutantsOfShard(chosen: readonly Candidate[], shard: Shard | null | undefined): Candidate[] {
+  return shard ? [...chosen].sort((a, b) => (a.id < b.id ? -1 : 1)).filter((_, i) => i % shard.count === shard.index - 1) : [...chosen];
+}
+
+/** Mutants are enumerated over all changed lines (one may span a closing `}` that is not executable); those starting on an untested line are dropped: that line already fails on its own. */
+function testedOnly(mutants: readonly Candidate[], cov: Coverage): Candidate[] {
+  const untestedAt = new Set(cov.untested.map((u) => `${u.path}:${u.line}`));
+  return mutants.filter((c) => cov.executed.has(c.file) && !untestedAt.has(`${c.file}:${c.line}`));
+}
+
+/** Stage 4, after coverage: `--mutant` ids exactly, else a breadth-first selection, of the tested mutants; then this shard's share. */
+function chooseMutants(open: readonly Candidate[], cov: Coverage, opts: MutateOptions): { chosen: Candidate[] } | { error: string } {
+  const tested = testedOnly(open, cov);
+  if (!opts.only) return { chosen: mutantsOfShard(select(tested, opts.maxMutants), opts.shard) };
+  const chosen = tested.filter((c) => opts.only!.includes(c.id));
+  const missing = opts.only.filter((id) => !chosen.some((c) => c.id === id));
+  if (missing.length > 0) return { error: `no such mutant on the changed lines: ${missing.join(', ')} (the code changed since, or it is accepted?)` };
+  return { chosen: mutantsOfShard(chosen, opts.shard) };
+}
+
+/**
+ * Stryker first, on this shard's share of every open mutant, when all of them fit under the limit: the
+ * selection then cannot depend on coverage (a mutant on an untested line costs Stryker nothing,
+ * NoCoverage, and is dropped after). Stryker's dry run is the baseline and names the test files
+ * covering the mutants; the coverage run takes only those: one run of the related tests where there
+ * were two. null: coverage first, as when the limit selects or `--mutant` names ids.
+ */
+function firstMutants(open: readonly Candidate[], opts: MutateOptions): Candidate[] | null {
+  return opts.only || open.length > opts.maxMutants ? null : mutantsOfShard(open, opts.shard);
+}
+
+/** Stryker on each group's share of `mutants` (null: the group has none). */
+async function strykerRuns(ctx: MutateContext, box: string, groups: readonly Group[], mutants: readonly Candidate[], opts: MutateOptions) {
+  const runs: (StrykerById | { error: string } | null)[] = [];
+  for (const [i, g] of groups.entries()) {
+    const mine = mutants.filter((c) => g.files.has(c.file));
+    runs.push(mine.length === 0 ? null : await strykerResults(ctx, box, g, mine, { n: groups.length + i, progress: opts.progress }));
+  }
+  return runs;
 }
 
 /** What the stages know so far: reported whatever stops them. */
@@ -159,25 +153,27 @@ interface Known extends Judged {
   untested: Finding[] | null;
 }
 
-/** Stages 3–5 in the sandbox: coverage, the chosen mutants, Stryker and the re-check per group. */
+/** Stages 3–5 in the sandbox: Stryker first or coverage first, the chosen mutants, Stryker and the re-check per group. */
 async function inSandbox(ctx: MutateContext, opts: MutateOptions, box: Sandbox, changed: Map<string, number[]>, known: Known): Promise<MutateResult> {
   const groups = groupsOf(ctx, box.box, changed);
-  const cov = await coverageOf(ctx, box, groups);
-  if ('error' in cov) return { kind: 'error', error: cov.error!, ...known, untested: null, ...('fatal' in cov && cov.fatal ? { fatal: true } : {}) };
-  known.untested = cov.untested;
-  const { chosen: all, error, accepted, stale } = await chooseMutants(ctx, box.box, changed, cov, opts);
+  const { open, accepted, stale } = acceptsOf(ctx, await enumerate(box.box, changed));
   // Accepts are listed by shard 1 only: a merge shows them once.
   Object.assign(known, opts.shard && opts.shard.index > 1 ? { accepted: [], stale: [] } : { accepted, stale });
-  if (error !== undefined || !all) return { kind: 'error', error: error ?? 'no mutants chosen', ...known };
-  const chosen = opts.shard ? mutantsOfShard(all, opts.shard) : all;
-  // A re-check that runs this much longer than all the tests did is a reproduced timeout (whole ms, at most an hour).
-  const recheckLimit = boundedMs(Math.max(15_000, 3 * cov.ms), 3_600_000);
+  const first = firstMutants(open, opts);
+  const ran = first ? await strykerRuns(ctx, box.box, groups, first, opts) : groups.map(() => null);
+  const cov = await coverageOf(ctx, box, groups, groups.map((g, i) => (ran[i] ? coveringTests(g, ran[i]!) : null)));
+  if ('error' in cov) return { kind: 'error', error: cov.error, ...known, untested: null, ...(cov.fatal ? { fatal: true } : {}) };
+  known.untested = cov.untested;
+  const choice = first ? { chosen: testedOnly(first, cov) } : chooseMutants(open, cov, opts);
+  if ('error' in choice) return { kind: 'error', error: choice.error, ...known };
   for (const [i, g] of groups.entries()) {
-    const mine = chosen.filter((c: Candidate) => g.files.has(c.file));
+    const mine = choice.chosen.filter((c) => g.files.has(c.file));
     if (mine.length === 0) continue;
-    const byId = await strykerResults(ctx, box.box, g, mine, { n: groups.length + i, progress: opts.progress });
-    if ('error' in byId) return { kind: 'error', error: byId.error, ...known };
-    known.outcomes.push(...(await judge(ctx, box.box, g, mine, byId, { n: groups.length + i, recheckLimit, progress: opts.progress })));
+    const run = ran[i] ?? (await strykerResults(ctx, box.box, g, mine, { n: groups.length + i, progress: opts.progress }));
+    if ('error' in run) return { kind: 'error', error: run.error, ...known };
+    // A re-check that runs this much longer than the tests did is a reproduced timeout (whole ms, at most an hour).
+    const recheckLimit = boundedMs(Math.max(15_000, 3 * Math.max(cov.ms, run.dryRunMs)), 3_600_000);
+    known.outcomes.push(...(await judge(ctx, box.box, g, mine, run.byId, { n: groups.length + i, recheckLimit, progress: opts.progress })));
   }
   writeFileSync(join(ctx.runDir, 'mutants.json'), JSON.stringify(known.outcomes, null, 2));
   const onBase = opts.refactor ? null : await testsOnBase(ctx, box.box);
@@ -186,7 +182,7 @@ async function inSandbox(ctx: MutateContext, opts: MutateOptions, box: Sandbox, 
 
 /**
  * `harness mutate` (DESIGN §5), in stages: changed lines → sandbox → coverage → mutants → Stryker →
- * plain-vitest re-check. Everything runs in the sandbox; the user's work tree is never written. An
+ * plain-vitest re-check (Stryker before coverage when every mutant fits under the limit). Everything runs in the sandbox; the user's work tree is never written. An
  * internal error in a later stage keeps what the earlier ones found.
  */
 export async function mutatePipeline(ctx: MutateContext, opts: MutateOptions): Promise<MutateResult> {

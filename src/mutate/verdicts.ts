@@ -44,13 +44,16 @@ function recheckedVerdict(m: Candidate, r: StrykerResult, again: Recheck): Outco
   return { mutant: m, verdict: 'survived', note: `survived (covered by ${r.coveredBy?.length ?? 0} tests)` };
 }
 
-/** Stryker's results for one group's mutants, by mutant id. */
-export type StrykerById = Map<string, StrykerResult>;
+/** Stryker's results for one group's mutants, by mutant id, and how long its dry run's tests took (ms). */
+export interface StrykerById {
+  byId: Map<string, StrykerResult>;
+  dryRunMs: number;
+}
 
 /** Run one group's mutants through Stryker. */
 export async function strykerResults(ctx: ToolContext, box: string, g: Group, mutants: readonly Candidate[], o: Pick<JudgeOptions, 'n' | 'progress'>): Promise<StrykerById | { error: string }> {
-  const results = await runStryker(ctx, box, g, mutants, o.n, (i, t) => o.progress?.(`mutant ${i} of ${t}`));
-  return 'error' in results ? results : new Map(results.map((r) => [resultId(box, r), r]));
+  const run = await runStryker(ctx, box, g, mutants, o.n, (i, t) => o.progress?.(`mutant ${i} of ${t}`));
+  return 'error' in run ? run : { byId: new Map(run.results.map((r) => [resultId(box, r), r])), dryRunMs: run.dryRunMs };
 }
 
 /**
@@ -58,7 +61,7 @@ export async function strykerResults(ctx: ToolContext, box: string, g: Group, mu
  * NoCoverage, Timeout) is asked again of plain vitest on its covering test files, since Stryker's vitest
  * runner has reported false survivors.
  */
-export async function judge(ctx: ToolContext, box: string, g: Group, mutants: readonly Candidate[], byId: StrykerById, o: JudgeOptions): Promise<Outcome[]> {
+export async function judge(ctx: ToolContext, box: string, g: Group, mutants: readonly Candidate[], byId: StrykerById['byId'], o: JudgeOptions): Promise<Outcome[]> {
   // Timeouts last: a hang ends the batch, and what follows it is asked one process at a time.
   const open = mutants.filter((m) => strykerVerdict(m, byId.get(m.id)) === null).sort((a, b) => Number(byId.get(a.id)!.status === 'Timeout') - Number(byId.get(b.id)!.status === 'Timeout'));
   if (open.length > 0) o.progress?.(`re-checking ${open.length} survivor(s) with plain vitest`);

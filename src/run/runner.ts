@@ -103,9 +103,10 @@ function contextFor(st: RunState, controller: AbortController, stem: string, log
     log,
     signal: controller.signal,
     exec: (argv, o) => {
-      log.write(`$ ${JSON.stringify(argv)} (cwd ${o?.cwd ?? root})\n`);
+      const to = o?.log ?? log;
+      to.write(`$ ${JSON.stringify(argv)} (cwd ${o?.cwd ?? root})\n`);
       const signal = o?.timeoutMs ? AbortSignal.any([controller.signal, AbortSignal.timeout(boundedMs(o.timeoutMs))]) : controller.signal;
-      return exec(argv, { cwd: o?.cwd ?? root, env: { ...(o?.env ?? process.env), NO_COLOR: '1' }, log, signal, onStdout: o?.onStdout });
+      return exec(argv, { cwd: o?.cwd ?? root, env: { ...(o?.env ?? process.env), NO_COLOR: '1' }, log: to, signal, onStdout: o?.onStdout });
     },
   };
 }

@@ -41,6 +41,7 @@ const require = createRequire(import.meta.url);
 const CHILD = fileURLToPath(new URL('./stryker-child.js', import.meta.url));
 const PROGRESS = fileURLToPath(new URL('./stryker-progress.js', import.meta.url));
 const CHOSEN = fileURLToPath(new URL('./stryker-chosen.js', import.meta.url));
+const RUNNER = fileURLToPath(new URL('./stryker-runner.js', import.meta.url));
 
 const quiet = new Proxy({}, { get: (_t, key) => (String(key).startsWith('is') ? () => false : () => undefined) });
 
@@ -61,12 +62,15 @@ export async function instrument(abs: string, source: string, runs: readonly [nu
   return mutants;
 }
 
-/** Stryker's options for one group's run: exactly the given spans, harness's plugins, in place. */
+/**
+ * Stryker's options for one group's run: exactly the given spans, harness's plugins, in place. The test
+ * runner is harness's wrapper of the target's vitest-runner (loaded too, for its options schema).
+ */
 function strykerOptions(ctx: ToolContext, box: string, group: { cwd: string; config: string | null }, runner: string, mutants: readonly Span[], n: number) {
   const ranges = mutants.map((m) => `${relative(group.cwd, join(box, m.file))}:${m.line}:${m.col - 1}-${m.endLine}:${m.endCol - 1}`);
   return {
-    testRunner: 'vitest',
-    plugins: [runner, PROGRESS, CHOSEN],
+    testRunner: 'harness-vitest',
+    plugins: [runner, PROGRESS, CHOSEN, RUNNER],
     ignorers: ['harness-chosen'],
     reporters: ['json', 'harness-progress'],
     jsonReporter: { fileName: join(ctx.runDir, `mutation-report-${n}.json`) },
@@ -98,6 +102,12 @@ function readResults(resultsFile: string, res: ExecResult): StrykerResult[] | { 
   }
 }
 
+/** What one Stryker run answers: each mutant's result, and how long its dry run's tests took (ms). */
+export interface StrykerRun {
+  results: StrykerResult[];
+  dryRunMs: number;
+}
+
 /**
  * Run Stryker (the target's own @stryker-mutator/core + vitest-runner, else the bundled 9.6.1, through
  * its API in a child process rooted at `cwd` in the sandbox) on exactly the given mutant spans (`file`
@@ -112,7 +122,7 @@ export async function runStryker(
   mutants: readonly Span[],
   n: number,
   onProgress: (done: number, total: number) => void,
-): Promise<StrykerResult[] | { error: string }> {
+): Promise<StrykerRun | { error: string }> {
   const vitest = findPackage(box, group.cwd, 'vitest');
   const install = vitest ? strykerFor(box, group.cwd, packageVersion(vitest)) : { error: 'vitest is not installed' };
   if ('error' in install) return install;
@@ -121,17 +131,24 @@ export async function runStryker(
   writeFileSync(optionsFile, JSON.stringify(strykerOptions(ctx, box, group, install.runner, mutants, n), null, 2));
   const originals = new Map([...new Set(mutants.map((m) => join(box, m.file)))].map((f) => [f, readFileSync(f)]));
   let pending = '';
+  let dryRunMs = 0;
   try {
     const res = await ctx.exec([process.execPath, CHILD, optionsFile, resultsFile, install.core], {
       cwd: group.cwd,
-      env: { ...process.env, CI: 'true', HARNESS_STRYKER_CHOSEN: chosenFile },
+      env: { ...process.env, CI: 'true', HARNESS_STRYKER_CHOSEN: chosenFile, HARNESS_STRYKER_RUNNER: install.runner },
       onStdout: (chunk) => {
         const lines = (pending + chunk).split('\n');
         pending = lines.pop()!;
-        for (const m of lines.map((l) => /^HARNESS_MUTANT (\d+) (\d+)$/.exec(l))) if (m) onProgress(+m[1]!, +m[2]!);
+        for (const l of lines) {
+          const m = /^HARNESS_MUTANT (\d+) (\d+)$/.exec(l);
+          if (m) onProgress(+m[1]!, +m[2]!);
+          dryRunMs = Number(/^HARNESS_DRYRUN (\d+)$/.exec(l)?.[1] ?? dryRunMs);
+        }
       },
     });
-    return res.aborted ? { error: 'Stryker was interrupted' } : readResults(resultsFile, res);
+    if (res.aborted) return { error: 'Stryker was interrupted' };
+    const results = readResults(resultsFile, res);
+    return 'error' in results ? results : { results, dryRunMs };
   } finally {
     for (const [file, text] of originals) if (!readFileSync(file).equals(text)) writeFileSync(file, text);
   }

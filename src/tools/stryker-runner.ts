@@ -1,0 +1,72 @@
+/**
+ * A Stryker test-runner plugin `harness-vitest` (loaded by Stryker in its processes) wrapping the
+ * target's own vitest-runner, whose entry file HARNESS_STRYKER_RUNNER names. Stryker's dry run is
+ * mutate's baseline, so it must fail when a test file or suite failed outside any test (an import that
+ * throws, a failing beforeAll): vitest-runner 9 reports the remaining tests as passing then, and 10
+ * sees only file-level errors. Everything else is the wrapped runner's.
+ */
+import { pathToFileURL } from 'node:url';
+
+interface Task {
+  type: string;
+  name: string;
+  filepath?: string;
+  result?: { state?: string; errors?: { message?: string }[] };
+  tasks?: Task[];
+}
+
+interface Runner {
+  capabilities(): unknown;
+  init?(): Promise<void>;
+  dryRun(options: unknown): Promise<{ status: string }>;
+  mutantRun(options: unknown): Promise<unknown>;
+  dispose?(): Promise<void>;
+  ctx?: { state: { getFiles(): Task[] } };
+}
+
+type Factory = ((injector: unknown) => Runner) & { inject?: readonly string[] };
+
+const entry = (await import(pathToFileURL(process.env.HARNESS_STRYKER_RUNNER!).href)) as { strykerPlugins: { kind: string; name: string; factory?: Factory }[] };
+const vitest = entry.strykerPlugins.find((p) => p.kind === 'TestRunner' && p.name === 'vitest')?.factory;
+if (!vitest) throw new Error(`${process.env.HARNESS_STRYKER_RUNNER} declares no vitest test runner`);
+
+/** Every suite (a file is one) with errors of its own, as "file › suite: message". */
+function suiteErrors(task: Task, file: string): string[] {
+  if (task.type !== 'suite') return [];
+  const here = task.filepath ?? file;
+  const own = (task.result?.errors ?? []).map((e) => `${here}${task.filepath ? '' : ` › ${task.name}`}: ${(e.message ?? 'failed').split('\n')[0]}`);
+  return [...own, ...(task.tasks ?? []).flatMap((t) => suiteErrors(t, here))];
+}
+
+class SuiteErrorsRunner {
+  constructor(private readonly inner: Runner) {}
+  capabilities() {
+    return this.inner.capabilities();
+  }
+  async init() {
+    await this.inner.init?.();
+  }
+  async dryRun(options: unknown) {
+    const result = await this.inner.dryRun(options);
+    if (result.status !== 'complete') return result;
+    const files = this.inner.ctx?.state.getFiles();
+    if (!files) return { status: 'error', errorMessage: 'harness cannot read the test files’ results from this @stryker-mutator/vitest-runner' };
+    const errors = files.flatMap((f) => suiteErrors(f, f.filepath ?? f.name));
+    return errors.length === 0 ? result : { status: 'error', errorMessage: `a test file or suite failed outside any test: ${errors.join('; ')}` };
+  }
+  mutantRun(options: unknown) {
+    return this.inner.mutantRun(options);
+  }
+  async dispose() {
+    await this.inner.dispose?.();
+  }
+}
+
+function createRunner(injector: unknown) {
+  return new SuiteErrorsRunner(vitest!(injector));
+}
+createRunner.inject = ['$injector'] as const;
+
+// A plain declaration, not @stryker-mutator/api's helper: the api harness would load is not the one the
+// target's Stryker loads.
+export const strykerPlugins = [{ kind: 'TestRunner', name: 'harness-vitest', factory: createRunner }];
