@@ -3,7 +3,7 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { barrelLibrary } from './generate.js';
 import { harness, median, ratio, seconds, tempDir, time } from './measure.js';
@@ -52,10 +52,19 @@ function rawStryker(cwd, options, chosen = null) {
   return time(() => spawnSync(process.execPath, [child, file, `${file}.out`, core], { cwd, stdio: 'ignore', env }));
 }
 
-/** Harness's Stryker options and chosen-spans file from a mutate run's directory. */
-function strykerFiles(runDir) {
+/**
+ * Harness's Stryker options and chosen-spans file from a mutate run's directory, narrowed to the mutants
+ * harness judged (mutants.json): harness hands Stryker every open mutant and runs only those it chooses
+ * after the dry run, so raw Stryker gets the judged mutants' ranges (lines 1-based, columns 0-based).
+ */
+function strykerFiles(runDir, cwd, root) {
   const find = (re) => join(runDir, readdirSync(runDir).find((f) => re.test(f)));
-  return { options: JSON.parse(readFileSync(find(/^stryker-\d+\.options\.json$/), 'utf8')), chosen: find(/^stryker-\d+\.chosen\.json$/) };
+  const options = JSON.parse(readFileSync(find(/^stryker-\d+\.options\.json$/), 'utf8'));
+  const judged = JSON.parse(readFileSync(join(runDir, 'mutants.json'), 'utf8')).map((o) => o.mutant);
+  const mutate = [...new Set(judged.map((m) => `${relative(cwd, join(root, m.file))}:${m.line}:${m.col - 1}-${m.endLine}:${m.endCol - 1}`))];
+  const chosen = join(tempDir(), 'chosen.json');
+  writeFileSync(chosen, JSON.stringify(judged.map((m) => [m.line, m.col, m.endLine, m.endCol])));
+  return { options: { ...options, mutate }, chosen, judged: judged.length };
 }
 
 /**
@@ -71,7 +80,7 @@ export async function barrelMutateRows(runs, modules) {
     appendFileSync(join(dir, 'test/m042.test.ts'), "\nimport { m042Clamp } from '../src/index';\n\nit('clamps', () => {\n  expect([m042Clamp(-1), m042Clamp(0), m042Clamp(5), m042Clamp(9), m042Clamp(10)]).toEqual([0, 0, 5, 9, 9]);\n});\n");
     const r = harness(['mutate', '--cwd', dir]);
     m.mutate.push(r.ms);
-    const { options, chosen } = strykerFiles(join(dir, '.harness/runs', r.env.result.run_id));
+    const { options, chosen } = strykerFiles(join(dir, '.harness/runs', r.env.result.run_id), dir, dir);
     m.same.push(rawStryker(dir, options));
     m.exact.push(rawStryker(dir, options, chosen));
   }
@@ -93,9 +102,9 @@ export async function mutateRows(demo, runs) {
     env = r.env;
     m.mutate.push(r.ms);
     const runDir = join(dir, '.harness/runs', env.result.run_id);
-    const { options, chosen } = strykerFiles(runDir);
-    tested = JSON.parse(readFileSync(join(runDir, 'mutants.json'), 'utf8')).length;
     const cwd = join(dir, 'packages/cli');
+    const { options, chosen, judged } = strykerFiles(runDir, cwd, dir);
+    tested = judged;
     m.same.push(rawStryker(cwd, options));
     m.exact.push(rawStryker(cwd, options, chosen));
     m.whole.push(rawStryker(cwd, { ...options, mutate: ['src/**/*.ts'] }));

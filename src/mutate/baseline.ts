@@ -13,14 +13,14 @@ export interface Coverage {
 }
 
 /**
- * The test files (absolute) Stryker's dry run says cover a group's mutants; null when it cannot say
- * (it failed, or a mutant it ran names no covering test: a static mutant, run by every test).
+ * The test files (absolute) Stryker's dry run says cover the chosen mutants; null when it cannot say
+ * (it failed, or a chosen mutant it ran names no covering test: a static mutant, run by every test).
  */
-export function coveringTests(g: Group, run: StrykerById | { error: string }): string[] | null {
+export function coveringTests(g: Group, run: StrykerById | { error: string }, chosen: readonly { id: string }[]): string[] | null {
   if ('error' in run) return null;
-  const ran = [...run.byId.values()].filter((r) => r.status !== 'Ignored' && r.status !== 'NoCoverage');
-  if (ran.some((r) => !r.coveredBy || r.coveredBy.length === 0)) return null;
-  return [...new Set(ran.flatMap((r) => r.coveredBy!.map((id) => join(g.cwd, id.split('#')[0]!))))];
+  const ran = chosen.map((c) => run.byId.get(c.id)).filter((r) => r !== undefined && r.status !== 'Ignored' && r.status !== 'NoCoverage');
+  if (ran.some((r) => !r!.coveredBy || r!.coveredBy.length === 0)) return null;
+  return [...new Set(ran.flatMap((r) => r!.coveredBy!.map((id) => join(g.cwd, id.split('#')[0]!))))];
 }
 
 /**

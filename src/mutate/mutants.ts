@@ -26,7 +26,7 @@ export function mutantId(c: Omit<Candidate, 'id' | 'original'>): string {
 }
 
 /** The id of the mutant a Stryker result is about (its file relative to `box`, where Stryker ran). */
-export function resultId(box: string, r: StrykerResult): string {
+export function resultId(box: string, r: Pick<StrykerResult, 'fileName' | 'location' | 'mutatorName' | 'replacement'>): string {
   const { start, end } = r.location;
   return mutantId({ file: repoPath(box, r.fileName), line: start.line, col: start.column, endLine: end.line, endCol: end.column, mutator: r.mutatorName, replacement: r.replacement });
 }

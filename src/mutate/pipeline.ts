@@ -9,11 +9,12 @@ import { scriptProjects } from '../config/workspace.js';
 import { ownerOf, prefixesOf } from '../scope/resolve.js';
 import { findPackage, nearest, packageVersion } from '../tools/find.js';
 import { strykerFor } from '../tools/stryker-install.js';
+import type { PlannedMutant } from '../tools/stryker.js';
 import { projectArgs, VITEST_CONFIGS } from '../tools/vitest.js';
 import { boundedMs } from '../util/time.js';
 import { coverageOf, coveringTests, type Coverage } from './baseline.js';
-import { enumerate, select, type Candidate } from './mutants.js';
-import { judge, strykerResults, type Group, type Outcome, type StrykerById } from './verdicts.js';
+import { enumerate, resultId, select, type Candidate } from './mutants.js';
+import { judge, strykerResults, type Group, type Outcome } from './verdicts.js';
 import { testsOnBase, type OnBase } from './on-base.js';
 import { createSandbox, removeSandbox, type Sandbox } from './sandbox.js';
 
@@ -117,35 +118,38 @@ function testedOnly(mutants: readonly Candidate[], cov: Coverage): Candidate[] {
   return mutants.filter((c) => cov.executed.has(c.file) && !untestedAt.has(`${c.file}:${c.line}`));
 }
 
+/** `--mutant` ids exactly: each must be among the tested mutants. */
+function onlyIds(tested: readonly Candidate[], opts: MutateOptions): { error: string } | null {
+  const missing = (opts.only ?? []).filter((id) => !tested.some((c) => c.id === id));
+  return missing.length > 0 ? { error: `no such mutant on the changed lines: ${missing.join(', ')} (the code changed since, or it is accepted?)` } : null;
+}
+
 /** Stage 4, after coverage: `--mutant` ids exactly, else a breadth-first selection, of the tested mutants; then this shard's share. */
 function chooseMutants(open: readonly Candidate[], cov: Coverage, opts: MutateOptions): { chosen: Candidate[] } | { error: string } {
   const tested = testedOnly(open, cov);
   if (!opts.only) return { chosen: mutantsOfShard(select(tested, opts.maxMutants), opts.shard) };
-  const chosen = tested.filter((c) => opts.only!.includes(c.id));
-  const missing = opts.only.filter((id) => !chosen.some((c) => c.id === id));
-  if (missing.length > 0) return { error: `no such mutant on the changed lines: ${missing.join(', ')} (the code changed since, or it is accepted?)` };
-  return { chosen: mutantsOfShard(chosen, opts.shard) };
+  return onlyIds(tested, opts) ?? { chosen: mutantsOfShard(tested.filter((c) => opts.only!.includes(c.id)), opts.shard) };
 }
 
 /**
- * Stryker first, on this shard's share of every open mutant, when all of them fit under the limit: the
- * selection then cannot depend on coverage (a mutant on an untested line costs Stryker nothing,
- * NoCoverage, and is dropped after). Stryker's dry run is the baseline and names the test files
- * covering the mutants; the coverage run takes only those: one run of the related tests where there
- * were two. null: coverage first, as when the limit selects or `--mutant` names ids.
+ * Stage 4 inside Stryker's run, after its dry run (one run of the tests where there were two): Stryker
+ * instruments every open mutant, its dry run is the baseline and says which mutants the tests cover,
+ * and harness chooses, as it would after coverage, among the mutants on lines a covered mutant starts
+ * on (the dry run's executed lines). Only the chosen run. `all`: before the shard's share is taken.
  */
-function firstMutants(open: readonly Candidate[], opts: MutateOptions): Candidate[] | null {
-  return opts.only || open.length > opts.maxMutants ? null : mutantsOfShard(open, opts.shard);
-}
-
-/** Stryker on each group's share of `mutants` (null: the group has none). */
-async function strykerRuns(ctx: MutateContext, box: string, groups: readonly Group[], mutants: readonly Candidate[], opts: MutateOptions) {
-  const runs: (StrykerById | { error: string } | null)[] = [];
-  for (const [i, g] of groups.entries()) {
-    const mine = mutants.filter((c) => g.files.has(c.file));
-    runs.push(mine.length === 0 ? null : await strykerResults(ctx, box, g, mine, { n: groups.length + i, progress: opts.progress }));
-  }
-  return runs;
+function plannedChoice(box: string, open: readonly Candidate[], opts: MutateOptions) {
+  const out = { all: [] as Candidate[], mine: [] as Candidate[] };
+  const choose = (planned: PlannedMutant[]) => {
+    const byId = new Map(open.map((c) => [c.id, c]));
+    const known = planned.flatMap((p) => (byId.has(resultId(box, p)) ? [{ p, c: byId.get(resultId(box, p))! }] : []));
+    const executed = new Set(known.filter((k) => k.p.covered).map((k) => `${k.c.file}:${k.c.line}`));
+    const candidates = known.filter((k) => executed.has(`${k.c.file}:${k.c.line}`)).map((k) => k.c);
+    out.all = opts.only ? candidates.filter((c) => opts.only!.includes(c.id)) : select(candidates, opts.maxMutants);
+    out.mine = mutantsOfShard(out.all, opts.shard);
+    const strykerId = new Map(known.map((k) => [k.c.id, k.p.id]));
+    return out.mine.map((c) => strykerId.get(c.id)!);
+  };
+  return { out, choose };
 }
 
 /** What the stages know so far: reported whatever stops them. */
@@ -153,23 +157,28 @@ interface Known extends Judged {
   untested: Finding[] | null;
 }
 
-/** Stages 3–5 in the sandbox: Stryker first or coverage first, the chosen mutants, Stryker and the re-check per group. */
+/**
+ * Stages 3–5 in the sandbox. One group (vitest config): Stryker first, choosing inside its run, then
+ * the coverage run over only the chosen mutants' test files. More groups: coverage first, since the
+ * limit's breadth spans them all; then Stryker per group. Then the plain-vitest re-check per group.
+ */
 async function inSandbox(ctx: MutateContext, opts: MutateOptions, box: Sandbox, changed: Map<string, number[]>, known: Known): Promise<MutateResult> {
   const groups = groupsOf(ctx, box.box, changed);
   const { open, accepted, stale } = acceptsOf(ctx, await enumerate(box.box, changed));
   // Accepts are listed by shard 1 only: a merge shows them once.
   Object.assign(known, opts.shard && opts.shard.index > 1 ? { accepted: [], stale: [] } : { accepted, stale });
-  const first = firstMutants(open, opts);
-  const ran = first ? await strykerRuns(ctx, box.box, groups, first, opts) : groups.map(() => null);
-  const cov = await coverageOf(ctx, box, groups, groups.map((g, i) => (ran[i] ? coveringTests(g, ran[i]!) : null)));
+  const plan = groups.length === 1 ? plannedChoice(box.box, open, opts) : null;
+  const spans = opts.only ? open.filter((c) => opts.only!.includes(c.id)) : open;
+  const ran = plan && spans.length > 0 ? await strykerResults(ctx, box.box, groups[0]!, spans, { n: groups.length, progress: opts.progress, choose: plan.choose }) : null;
+  const cov = await coverageOf(ctx, box, groups, [ran ? coveringTests(groups[0]!, ran, plan!.out.mine) : null]);
   if ('error' in cov) return { kind: 'error', error: cov.error, ...known, untested: null, ...(cov.fatal ? { fatal: true } : {}) };
   known.untested = cov.untested;
-  const choice = first ? { chosen: testedOnly(first, cov) } : chooseMutants(open, cov, opts);
+  const choice = plan ? (onlyIds(testedOnly(plan.out.all, cov), opts) ?? { chosen: testedOnly(plan.out.mine, cov) }) : chooseMutants(open, cov, opts);
   if ('error' in choice) return { kind: 'error', error: choice.error, ...known };
   for (const [i, g] of groups.entries()) {
     const mine = choice.chosen.filter((c) => g.files.has(c.file));
     if (mine.length === 0) continue;
-    const run = ran[i] ?? (await strykerResults(ctx, box.box, g, mine, { n: groups.length + i, progress: opts.progress }));
+    const run = ran ?? (await strykerResults(ctx, box.box, g, mine, { n: groups.length + i, progress: opts.progress }));
     if ('error' in run) return { kind: 'error', error: run.error, ...known };
     // A re-check that runs this much longer than the tests did is a reproduced timeout (whole ms, at most an hour).
     const recheckLimit = boundedMs(Math.max(15_000, 3 * Math.max(cov.ms, run.dryRunMs)), 3_600_000);
@@ -182,7 +191,7 @@ async function inSandbox(ctx: MutateContext, opts: MutateOptions, box: Sandbox, 
 
 /**
  * `harness mutate` (DESIGN §5), in stages: changed lines → sandbox → coverage → mutants → Stryker →
- * plain-vitest re-check (Stryker before coverage when every mutant fits under the limit). Everything runs in the sandbox; the user's work tree is never written. An
+ * plain-vitest re-check (with one vitest config, the mutants are chosen inside Stryker's run, before coverage). Everything runs in the sandbox; the user's work tree is never written. An
  * internal error in a later stage keeps what the earlier ones found.
  */
 export async function mutatePipeline(ctx: MutateContext, opts: MutateOptions): Promise<MutateResult> {

@@ -1,6 +1,6 @@
 import type { ToolContext } from '../model.js';
 import type { CoverageGroup } from './coverage.js';
-import { runStryker, type StrykerResult } from '../tools/stryker.js';
+import { runStryker, type StrykerResult, type StrykerRunOptions } from '../tools/stryker.js';
 import { resultId, type Candidate } from './mutants.js';
 import { recheckAll, type Recheck } from './recheck.js';
 
@@ -50,9 +50,9 @@ export interface StrykerById {
   dryRunMs: number;
 }
 
-/** Run one group's mutants through Stryker. */
-export async function strykerResults(ctx: ToolContext, box: string, g: Group, mutants: readonly Candidate[], o: Pick<JudgeOptions, 'n' | 'progress'>): Promise<StrykerById | { error: string }> {
-  const run = await runStryker(ctx, box, g, mutants, o.n, (i, t) => o.progress?.(`mutant ${i} of ${t}`));
+/** Run one group's mutants through Stryker (`choose`: which of them run, decided after its dry run). */
+export async function strykerResults(ctx: ToolContext, box: string, g: Group, mutants: readonly Candidate[], o: Pick<JudgeOptions, 'n' | 'progress'> & Pick<StrykerRunOptions, 'choose'>): Promise<StrykerById | { error: string }> {
+  const run = await runStryker(ctx, box, g, mutants, { n: o.n, onProgress: (i, t) => o.progress?.(`mutant ${i} of ${t}`), choose: o.choose });
   return 'error' in run ? run : { byId: new Map(run.results.map((r) => [resultId(box, r), r])), dryRunMs: run.dryRunMs };
 }
 

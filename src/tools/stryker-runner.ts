@@ -3,8 +3,11 @@
  * target's own vitest-runner, whose entry file HARNESS_STRYKER_RUNNER names. Stryker's dry run is
  * mutate's baseline, so it must fail when a test file or suite failed outside any test (an import that
  * throws, a failing beforeAll): vitest-runner 9 reports the remaining tests as passing then, and 10
- * sees only file-level errors. Everything else is the wrapped runner's.
+ * sees only file-level errors. With HARNESS_STRYKER_PLAN set, a mutant harness did not choose (its
+ * answer to the plan, `<plan>.run.json`) is not run: its result is never read. Everything else is the
+ * wrapped runner's.
  */
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 interface Task {
@@ -30,6 +33,16 @@ const entry = (await import(pathToFileURL(process.env.HARNESS_STRYKER_RUNNER!).h
 const vitest = entry.strykerPlugins.find((p) => p.kind === 'TestRunner' && p.name === 'vitest')?.factory;
 if (!vitest) throw new Error(`${process.env.HARNESS_STRYKER_RUNNER} declares no vitest test runner`);
 
+const plan = process.env.HARNESS_STRYKER_PLAN;
+let chosen: Set<string> | null = null;
+
+/** Did harness choose this mutant (Stryker's id)? Read once: harness answered before any mutant ran. */
+function isChosen(id: string): boolean {
+  if (!plan) return true;
+  chosen ??= new Set(JSON.parse(readFileSync(`${plan}.run.json`, 'utf8')) as string[]);
+  return chosen.has(id);
+}
+
 /** Every suite (a file is one) with errors of its own, as "file › suite: message". */
 function suiteErrors(task: Task, file: string): string[] {
   if (task.type !== 'suite') return [];
@@ -54,8 +67,8 @@ class SuiteErrorsRunner {
     const errors = files.flatMap((f) => suiteErrors(f, f.filepath ?? f.name));
     return errors.length === 0 ? result : { status: 'error', errorMessage: `a test file or suite failed outside any test: ${errors.join('; ')}` };
   }
-  mutantRun(options: unknown) {
-    return this.inner.mutantRun(options);
+  async mutantRun(options: { activeMutant: { id: string } }) {
+    return isChosen(options.activeMutant.id) ? this.inner.mutantRun(options) : { status: 'survived', nrOfTests: 0 };
   }
   async dispose() {
     await this.inner.dispose?.();

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
@@ -39,7 +39,7 @@ export interface InstrumenterMutant {
 
 const require = createRequire(import.meta.url);
 const CHILD = fileURLToPath(new URL('./stryker-child.js', import.meta.url));
-const PROGRESS = fileURLToPath(new URL('./stryker-progress.js', import.meta.url));
+const PLAN = fileURLToPath(new URL('./stryker-plan.js', import.meta.url));
 const CHOSEN = fileURLToPath(new URL('./stryker-chosen.js', import.meta.url));
 const RUNNER = fileURLToPath(new URL('./stryker-runner.js', import.meta.url));
 
@@ -70,9 +70,9 @@ function strykerOptions(ctx: ToolContext, box: string, group: { cwd: string; con
   const ranges = mutants.map((m) => `${relative(group.cwd, join(box, m.file))}:${m.line}:${m.col - 1}-${m.endLine}:${m.endCol - 1}`);
   return {
     testRunner: 'harness-vitest',
-    plugins: [runner, PROGRESS, CHOSEN, RUNNER],
+    plugins: [runner, PLAN, CHOSEN, RUNNER],
     ignorers: ['harness-chosen'],
-    reporters: ['json', 'harness-progress'],
+    reporters: ['json', 'harness-plan'],
     jsonReporter: { fileName: join(ctx.runDir, `mutation-report-${n}.json`) },
     mutate: [...new Set(ranges)],
     coverageAnalysis: 'perTest',
@@ -102,10 +102,54 @@ function readResults(resultsFile: string, res: ExecResult): StrykerResult[] | { 
   }
 }
 
+/** A mutant as Stryker planned it (positions from 1, as in its results), and whether the dry run's tests cover it (a static one counts). */
+export interface PlannedMutant extends Pick<StrykerResult, 'fileName' | 'location' | 'mutatorName' | 'replacement'> {
+  id: string;
+  covered: boolean;
+}
+
+/** How one Stryker run goes: which files it numbers, progress, and (`choose`) which planned mutants it runs. */
+export interface StrykerRunOptions {
+  n: number;
+  onProgress(done: number, total: number): void;
+  /** After the dry run: the Stryker ids of the mutants to run (the rest are skipped, their results meaningless). Absent: all. */
+  choose?: (planned: PlannedMutant[]) => string[];
+}
+
 /** What one Stryker run answers: each mutant's result, and how long its dry run's tests took (ms). */
 export interface StrykerRun {
   results: StrykerResult[];
   dryRunMs: number;
+}
+
+/** Answer Stryker's plan (the file the harness-plan reporter named): the chosen ids, written whole by rename; none when choosing failed (why, returned). */
+function answerPlan(file: string, choose: StrykerRunOptions['choose']): string | null {
+  let ids: string[] = [];
+  let failed: string | null = null;
+  try {
+    ids = choose ? choose(JSON.parse(readFileSync(file, 'utf8')) as PlannedMutant[]) : [];
+  } catch (e) {
+    failed = `harness could not choose among Stryker's planned mutants: ${(e as Error).message}`;
+  }
+  writeFileSync(`${file}.tmp`, JSON.stringify(ids));
+  renameSync(`${file}.tmp`, `${file}.run.json`);
+  return failed;
+}
+
+/** Stryker's stdout lines for harness: progress, the dry run's time, the plan to answer. */
+function lineReader(o: StrykerRunOptions, seen: { dryRunMs: number; planError: string | null }) {
+  let pending = '';
+  return (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop()!;
+    for (const l of lines) {
+      const m = /^HARNESS_MUTANT (\d+) (\d+)$/.exec(l);
+      if (m) o.onProgress(+m[1]!, +m[2]!);
+      seen.dryRunMs = Number(/^HARNESS_DRYRUN (\d+)$/.exec(l)?.[1] ?? seen.dryRunMs);
+      const plan = /^HARNESS_PLAN (.+)$/.exec(l)?.[1];
+      if (plan) seen.planError ??= answerPlan(plan, o.choose);
+    }
+  };
 }
 
 /**
@@ -115,40 +159,22 @@ export interface StrykerRun {
  * ignorer, so the mutants nested inside a span are not run. In place, so the mutated files are restored
  * afterwards whatever became of Stryker. Returns Stryker's results, or why there are none.
  */
-export async function runStryker(
-  ctx: ToolContext,
-  box: string,
-  group: { cwd: string; config: string | null },
-  mutants: readonly Span[],
-  n: number,
-  onProgress: (done: number, total: number) => void,
-): Promise<StrykerRun | { error: string }> {
+export async function runStryker(ctx: ToolContext, box: string, group: { cwd: string; config: string | null }, mutants: readonly Span[], o: StrykerRunOptions): Promise<StrykerRun | { error: string }> {
   const vitest = findPackage(box, group.cwd, 'vitest');
   const install = vitest ? strykerFor(box, group.cwd, packageVersion(vitest)) : { error: 'vitest is not installed' };
   if ('error' in install) return install;
-  const [optionsFile, resultsFile, chosenFile] = ['options', 'results', 'chosen'].map((k) => join(ctx.runDir, `stryker-${n}.${k}.json`)) as [string, string, string];
+  const [optionsFile, resultsFile, chosenFile, planFile] = ['options', 'results', 'chosen', 'plan'].map((k) => join(ctx.runDir, `stryker-${o.n}.${k}.json`)) as [string, string, string, string];
   writeFileSync(chosenFile, JSON.stringify(mutants.map((m) => [m.line, m.col, m.endLine, m.endCol])));
-  writeFileSync(optionsFile, JSON.stringify(strykerOptions(ctx, box, group, install.runner, mutants, n), null, 2));
+  writeFileSync(optionsFile, JSON.stringify(strykerOptions(ctx, box, group, install.runner, mutants, o.n), null, 2));
   const originals = new Map([...new Set(mutants.map((m) => join(box, m.file)))].map((f) => [f, readFileSync(f)]));
-  let pending = '';
-  let dryRunMs = 0;
+  const seen = { dryRunMs: 0, planError: null as string | null };
+  const env = { ...process.env, CI: 'true', HARNESS_STRYKER_CHOSEN: chosenFile, HARNESS_STRYKER_RUNNER: install.runner, ...(o.choose ? { HARNESS_STRYKER_PLAN: planFile } : {}) };
   try {
-    const res = await ctx.exec([process.execPath, CHILD, optionsFile, resultsFile, install.core], {
-      cwd: group.cwd,
-      env: { ...process.env, CI: 'true', HARNESS_STRYKER_CHOSEN: chosenFile, HARNESS_STRYKER_RUNNER: install.runner },
-      onStdout: (chunk) => {
-        const lines = (pending + chunk).split('\n');
-        pending = lines.pop()!;
-        for (const l of lines) {
-          const m = /^HARNESS_MUTANT (\d+) (\d+)$/.exec(l);
-          if (m) onProgress(+m[1]!, +m[2]!);
-          dryRunMs = Number(/^HARNESS_DRYRUN (\d+)$/.exec(l)?.[1] ?? dryRunMs);
-        }
-      },
-    });
+    const res = await ctx.exec([process.execPath, CHILD, optionsFile, resultsFile, install.core], { cwd: group.cwd, env, onStdout: lineReader(o, seen) });
     if (res.aborted) return { error: 'Stryker was interrupted' };
+    if (seen.planError) return { error: seen.planError };
     const results = readResults(resultsFile, res);
-    return 'error' in results ? results : { results, dryRunMs };
+    return 'error' in results ? results : { results, dryRunMs: seen.dryRunMs };
   } finally {
     for (const [file, text] of originals) if (!readFileSync(file).equals(text)) writeFileSync(file, text);
   }
