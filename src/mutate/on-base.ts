@@ -1,5 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
 import { Git } from '../diff/git.js';
 import { classifier } from '../scope/classify.js';
 import { nearest } from '../tools/find.js';
@@ -7,6 +8,7 @@ import { findVitest, runVitest, VITEST_CONFIGS } from '../tools/vitest.js';
 import type { Config } from '../config/types.js';
 import type { FileDiff } from '../diff/lines.js';
 import type { Scope, ToolContext } from '../model.js';
+import { createSandbox, removeSandbox, type Sandbox } from './sandbox.js';
 
 /** What the stage reads (mutate's context has it all). */
 interface OnBaseContext extends ToolContext {
@@ -35,7 +37,7 @@ async function revertRuntime(ctx: OnBaseContext, box: string, mergeBase: string,
 /**
  * `tests_fail_on_base` (DESIGN §5): the changed test files run, in the copy, against the merge-base's
  * version of the changed runtime files. When none of their tests fails there, the tests do not show
- * what the change changed. Runs last: it rewrites the copy's runtime files.
+ * what the change changed. It rewrites the copy's runtime files: the copy must be its own.
  */
 export async function testsOnBase(ctx: OnBaseContext, box: string): Promise<OnBase> {
   const diff = await ctx.diff();
@@ -62,4 +64,31 @@ export async function testsOnBase(ctx: OnBaseContext, box: string): Promise<OnBa
     for (const r of report.testResults) if (r.status === 'failed' || r.assertionResults.some((a) => a.status === 'failed')) failing.push(r.name);
   }
   return failing.length > 0 ? { kind: 'bites', failing } : { kind: 'blunt', tests };
+}
+
+/**
+ * testsOnBase in a copy of its own beside the run's (which Stryker rewrites in place meanwhile), so it
+ * runs while Stryker does. Its tool output is held and written to the log whole once it is done; an
+ * internal error is its answer, never a rejection.
+ */
+export async function testsOnBaseBeside(ctx: OnBaseContext, runId: string): Promise<OnBase> {
+  const held: unknown[] = [];
+  const log = new Writable({
+    write(chunk, _encoding, done) {
+      held.push(chunk);
+      done();
+    },
+  });
+  let copy: Sandbox | null = null;
+  try {
+    // The copy is synchronous work: let the caller start Stryker first.
+    await new Promise((started) => setImmediate(started));
+    copy = await createSandbox(ctx.root, runId, 'base');
+    return await testsOnBase({ ...ctx, exec: (argv, o) => ctx.exec(argv, { ...o, log }) }, copy.box);
+  } catch (e) {
+    return { kind: 'error', why: `harness error in tests_fail_on_base: ${(e as Error).message}` };
+  } finally {
+    if (copy) removeSandbox(copy.box);
+    for (const chunk of held) ctx.log.write(chunk);
+  }
 }

@@ -15,7 +15,7 @@ import { boundedMs } from '../util/time.js';
 import { coverageOf, coveringTests, type Coverage } from './baseline.js';
 import { enumerate, resultId, select, type Candidate } from './mutants.js';
 import { judge, strykerResults, type Group, type Outcome } from './verdicts.js';
-import { testsOnBase, type OnBase } from './on-base.js';
+import { testsOnBaseBeside, type OnBase } from './on-base.js';
 import { createSandbox, removeSandbox, type Sandbox } from './sandbox.js';
 
 /** What the mutation stages read: a tool context plus the run's config, scope and diff. */
@@ -157,16 +157,8 @@ interface Known extends Judged {
   untested: Finding[] | null;
 }
 
-/**
- * Stages 3–5 in the sandbox. One group (vitest config): Stryker first, choosing inside its run, then
- * the coverage run over only the chosen mutants' test files. More groups: coverage first, since the
- * limit's breadth spans them all; then Stryker per group. Then the plain-vitest re-check per group.
- */
-async function inSandbox(ctx: MutateContext, opts: MutateOptions, box: Sandbox, changed: Map<string, number[]>, known: Known): Promise<MutateResult> {
-  const groups = groupsOf(ctx, box.box, changed);
-  const { open, accepted, stale } = acceptsOf(ctx, await enumerate(box.box, changed));
-  // Accepts are listed by shard 1 only: a merge shows them once.
-  Object.assign(known, opts.shard && opts.shard.index > 1 ? { accepted: [], stale: [] } : { accepted, stale });
+/** Stages 3–5 for one group and Stryker first, or coverage first: what the mutants' verdicts need. */
+async function judged(ctx: MutateContext, opts: MutateOptions, box: Sandbox, groups: readonly Group[], open: readonly Candidate[], known: Known): Promise<MutateResult | null> {
   const plan = groups.length === 1 ? plannedChoice(box.box, open, opts) : null;
   const spans = opts.only ? open.filter((c) => opts.only!.includes(c.id)) : open;
   const ran = plan && spans.length > 0 ? await strykerResults(ctx, box.box, groups[0]!, spans, { n: groups.length, progress: opts.progress, choose: plan.choose }) : null;
@@ -185,8 +177,26 @@ async function inSandbox(ctx: MutateContext, opts: MutateOptions, box: Sandbox, 
     known.outcomes.push(...(await judge(ctx, box.box, g, mine, run.byId, { n: groups.length + i, recheckLimit, progress: opts.progress })));
   }
   writeFileSync(join(ctx.runDir, 'mutants.json'), JSON.stringify(known.outcomes, null, 2));
-  const onBase = opts.refactor ? null : await testsOnBase(ctx, box.box);
-  return { kind: 'done', ...known, untested: cov.untested, onBase };
+  return null;
+}
+
+/**
+ * Stages 3–5 in the sandbox. One group (vitest config): Stryker first, choosing inside its run, then
+ * the coverage run over only the chosen mutants' test files. More groups: coverage first, since the
+ * limit's breadth spans them all; then Stryker per group. Then the plain-vitest re-check per group.
+ * Meanwhile `tests_fail_on_base` runs in a copy of its own (shard 1 only: the others do not report it).
+ */
+async function inSandbox(ctx: MutateContext, opts: MutateOptions, box: Sandbox, changed: Map<string, number[]>, known: Known): Promise<MutateResult> {
+  const groups = groupsOf(ctx, box.box, changed);
+  const { open, accepted, stale } = acceptsOf(ctx, await enumerate(box.box, changed));
+  // Accepts are listed by shard 1 only: a merge shows them once.
+  Object.assign(known, opts.shard && opts.shard.index > 1 ? { accepted: [], stale: [] } : { accepted, stale });
+  const judging = judged(ctx, opts, box, groups, open, known);
+  const onBase = opts.refactor || (opts.shard && opts.shard.index > 1) ? null : testsOnBaseBeside(ctx, basename(ctx.runDir));
+  // Both are awaited whatever becomes of the other: nothing of this run outlives it.
+  const [stopped, base] = await Promise.allSettled([judging, onBase]);
+  if (stopped.status === 'rejected') throw stopped.reason;
+  return stopped.value ?? { kind: 'done', ...known, untested: known.untested!, onBase: base.status === 'fulfilled' ? base.value : null };
 }
 
 /**

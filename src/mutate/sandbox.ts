@@ -89,11 +89,12 @@ function place(root: string, box: string, file: string): void {
  * git-ignored ones outside node_modules too (a config package built at install time, generated code:
  * what the tests need), with every `node_modules` of the original mirrored in. Stryker, coverage runs
  * and survivor re-checks write only here: the user's files are never touched. Removed again if it
- * cannot be completed.
+ * cannot be completed. `second`: a name for another copy beside the run's first (stale copies are
+ * removed only when the first is made).
  */
-export async function createSandbox(root: string, runId: string): Promise<Sandbox> {
-  removeStaleSandboxes(root);
-  const box = harnessPath(root, 'tmp', `mutate-${process.pid}-${runId}`);
+export async function createSandbox(root: string, runId: string, second = ''): Promise<Sandbox> {
+  if (!second) removeStaleSandboxes(root);
+  const box = harnessPath(root, 'tmp', `mutate-${process.pid}-${runId}${second && `-${second}`}`);
   try {
     mkdirSync(box, { recursive: true });
     const [known, ignored] = await Promise.all([workTreeFiles(root), ignoredFiles(root)]);
