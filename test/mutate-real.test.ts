@@ -73,12 +73,16 @@ describe('harness mutate on real shapes', { timeout: 300_000 }, () => {
     expect(run.env.result.error!.message).toMatch(/^mutation: the tests pass in the work tree but fail in harness's copy \(the copy holds the \d+ files git knows and \d+ git-ignored ones outside node_modules, node_modules linked\): .*expected true to be false/);
   });
 
-  it('a root vitest config whose second project always fails (e2e needs a build) → mutate of a scope in the unit project gives its verdict', () => {
+  it('a root vitest config whose second project always fails (e2e needs a build), one of its tests importing the changed file → mutate of a scope in the unit project gives its verdict', () => {
     const dir = workspace('mono');
     expect(harness(['init', '--cwd', dir]).code).toBe(0);
     commitAll(dir, 'harness init');
     append(dir, 'packages/shared/src/index.ts', SCALE);
     write(dir, 'packages/shared/test/scale.test.ts', `import { expect, it } from 'vitest';${STRONG.replace("'../src/index'", "'../src/index'")}`);
+    // An e2e test that imports the changed file (so it is among its related tests) and needs a build:
+    // the repo's test script runs only `unit*`, and so must Stryker's runs.
+    mkdirSync(join(dir, 'packages/shared/e2e'));
+    write(dir, 'packages/shared/e2e/scale-bundle.test.ts', "import { expect, it } from 'vitest';\nimport { scale } from '../src/index';\n\nit('the bundle scales like the source', async () => {\n  const bundle = await import('../dist/shared.js');\n  expect(bundle.scale(2)).toBe(scale(2));\n});\n");
     const run = harness(['mutate', '--cwd', dir, '--max-mutants', '3']);
     expect({ code: run.code, mutation: check(run, 'mutation').status, untested: check(run, 'untested_lines').status }).toEqual({ code: 0, mutation: 'pass', untested: 'pass' });
   });

@@ -4,7 +4,8 @@ import { Writable } from 'node:stream';
 import { Git } from '../diff/git.js';
 import { classifier } from '../scope/classify.js';
 import { nearest } from '../tools/find.js';
-import { findVitest, runVitest, VITEST_CONFIGS } from '../tools/vitest.js';
+import { scriptProjects } from '../config/workspace.js';
+import { findVitest, projectArgs, runVitest, VITEST_CONFIGS } from '../tools/vitest.js';
 import type { Config } from '../config/types.js';
 import type { FileDiff } from '../diff/lines.js';
 import type { Scope, ToolContext } from '../model.js';
@@ -59,7 +60,9 @@ export async function testsOnBase(ctx: OnBaseContext, box: string): Promise<OnBa
     const cwd = config ? dirname(config) : box;
     const tool = findVitest(box, cwd);
     if ('missing' in tool) return { kind: 'error', why: tool.missing };
-    const { report } = await runVitest(ctx, tool.argv, { cwd, config: config || null, report: join(ctx.runDir, `on-base-${i}.vitest.json`), args: ['--passWithNoTests', ...files.map((f) => join(box, f))] });
+    // The projects loop's test runs, as every mutate run is limited.
+    const projects = projectArgs(box, config || null, ctx.config.test.projects ?? scriptProjects(ctx.root));
+    const { report } = await runVitest(ctx, tool.argv, { cwd, config: config || null, report: join(ctx.runDir, `on-base-${i}.vitest.json`), args: ['--passWithNoTests', ...projects, ...files.map((f) => join(box, f))] });
     if (!report) return { kind: 'error', why: 'vitest wrote no report for the changed tests on the old code' };
     for (const r of report.testResults) if (r.status === 'failed' || r.assertionResults.some((a) => a.status === 'failed')) failing.push(r.name);
   }

@@ -165,6 +165,8 @@ async function judged(ctx: MutateContext, opts: MutateOptions, box: Sandbox, gro
   const cov = await coverageOf(ctx, box, groups, [ran ? coveringTests(groups[0]!, ran, plan!.out.mine) : null]);
   if ('error' in cov) return { kind: 'error', error: cov.error, ...known, untested: null, ...(cov.fatal ? { fatal: true } : {}) };
   known.untested = cov.untested;
+  // Stryker failed where the coverage run passed (so not the tests): nothing was chosen, and that is no pass.
+  if (ran && 'error' in ran) return { kind: 'error', error: ran.error, ...known };
   const choice = plan ? (onlyIds(testedOnly(plan.out.all, cov), opts) ?? { chosen: testedOnly(plan.out.mine, cov) }) : chooseMutants(open, cov, opts);
   if ('error' in choice) return { kind: 'error', error: choice.error, ...known };
   for (const [i, g] of groups.entries()) {

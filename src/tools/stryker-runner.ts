@@ -3,7 +3,7 @@
  * target's own vitest-runner, whose entry file HARNESS_STRYKER_RUNNER names. Stryker's dry run is
  * mutate's baseline, so it must fail when a test file or suite failed outside any test (an import that
  * throws, a failing beforeAll): vitest-runner 9 reports the remaining tests as passing then, and 10
- * sees only file-level errors. With HARNESS_STRYKER_PLAN set, a mutant harness did not choose (its
+ * sees only file-level errors. Its runs take only the projects loop's test runs. With HARNESS_STRYKER_PLAN set, a mutant harness did not choose (its
  * answer to the plan, `<plan>.run.json`) is not run: its result is never read. Everything else is the
  * wrapped runner's.
  */
@@ -24,7 +24,7 @@ interface Runner {
   dryRun(options: unknown): Promise<{ status: string }>;
   mutantRun(options: unknown): Promise<unknown>;
   dispose?(): Promise<void>;
-  ctx?: { state: { getFiles(): Task[] } };
+  ctx?: { state: { getFiles(): Task[] }; projects: { name: string }[] };
 }
 
 type Factory = ((injector: unknown) => Runner) & { inject?: readonly string[] };
@@ -43,6 +43,19 @@ function isChosen(id: string): boolean {
   return chosen.has(id);
 }
 
+/**
+ * The projects the repository's test script runs (HARNESS_VITEST_PROJECTS, its `--project` patterns:
+ * `*` a wildcard, `!` an exclusion), so Stryker's runs are limited as loop's test is.
+ */
+function projectFilter(): ((name: string) => boolean) | null {
+  const patterns = JSON.parse(process.env.HARNESS_VITEST_PROJECTS ?? 'null') as string[] | null;
+  if (!patterns) return null;
+  const regex = (p: string) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+  const include = patterns.filter((p) => !p.startsWith('!')).map(regex);
+  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => regex(p.slice(1)));
+  return (name) => (include.length === 0 || include.some((r) => r.test(name))) && !exclude.some((r) => r.test(name));
+}
+
 /** Every suite (a file is one) with errors of its own, as "file › suite: message". */
 function suiteErrors(task: Task, file: string): string[] {
   if (task.type !== 'suite') return [];
@@ -58,6 +71,8 @@ class SuiteErrorsRunner {
   }
   async init() {
     await this.inner.init?.();
+    const keep = projectFilter();
+    if (keep && this.inner.ctx) this.inner.ctx.projects = this.inner.ctx.projects.filter((p) => keep(p.name));
   }
   async dryRun(options: unknown) {
     const result = await this.inner.dryRun(options);

@@ -96,7 +96,8 @@ function readResults(resultsFile: string, res: ExecResult): StrykerResult[] | { 
     return JSON.parse(readFileSync(resultsFile, 'utf8')) as StrykerResult[];
   } catch {
     const lines = res.tail.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim()).filter(Boolean);
-    const errors = lines.filter((l) => /\b(ERROR|Error)\b/.test(l));
+    // An error line ending in ':' is followed by its reason (the dry run's test error).
+    const errors = lines.flatMap((l, i) => (/\b(ERROR|Error)\b/.test(l) ? [l.endsWith(':') && lines[i + 1] ? `${l} ${lines[i + 1]}` : l] : []));
     const why = (errors.length > 0 ? errors.slice(0, 2) : lines.slice(-3)).join(' | ');
     return { error: `Stryker did not finish (exit ${res.code ?? res.signal}): ${why}` };
   }
@@ -156,10 +157,10 @@ function lineReader(o: StrykerRunOptions, seen: { dryRunMs: number; planError: s
  * Run Stryker (the target's own @stryker-mutator/core + vitest-runner, else the bundled 9.6.1, through
  * its API in a child process rooted at `cwd` in the sandbox) on exactly the given mutant spans (`file`
  * relative to `box`): one mutate range per span (lines 1-based, columns 0-based), and the harness-chosen
- * ignorer, so the mutants nested inside a span are not run. In place, so the mutated files are restored
+ * ignorer, so the mutants nested inside a span are not run; the projects of `--project` in `extra`. In place, so the mutated files are restored
  * afterwards whatever became of Stryker. Returns Stryker's results, or why there are none.
  */
-export async function runStryker(ctx: ToolContext, box: string, group: { cwd: string; config: string | null }, mutants: readonly Span[], o: StrykerRunOptions): Promise<StrykerRun | { error: string }> {
+export async function runStryker(ctx: ToolContext, box: string, group: { cwd: string; config: string | null; extra?: readonly string[] }, mutants: readonly Span[], o: StrykerRunOptions): Promise<StrykerRun | { error: string }> {
   const vitest = findPackage(box, group.cwd, 'vitest');
   const install = vitest ? strykerFor(box, group.cwd, packageVersion(vitest)) : { error: 'vitest is not installed' };
   if ('error' in install) return install;
@@ -168,7 +169,16 @@ export async function runStryker(ctx: ToolContext, box: string, group: { cwd: st
   writeFileSync(optionsFile, JSON.stringify(strykerOptions(ctx, box, group, install.runner, mutants, o.n), null, 2));
   const originals = new Map([...new Set(mutants.map((m) => join(box, m.file)))].map((f) => [f, readFileSync(f)]));
   const seen = { dryRunMs: 0, planError: null as string | null };
-  const env = { ...process.env, CI: 'true', HARNESS_STRYKER_CHOSEN: chosenFile, HARNESS_STRYKER_RUNNER: install.runner, ...(o.choose ? { HARNESS_STRYKER_PLAN: planFile } : {}) };
+  // The `--project` filters loop's test runs with, for the harness-vitest runner.
+  const projects = (group.extra ?? []).flatMap((a, i, all) => (all[i - 1] === '--project' ? [a] : []));
+  const env = {
+    ...process.env,
+    CI: 'true',
+    HARNESS_STRYKER_CHOSEN: chosenFile,
+    HARNESS_STRYKER_RUNNER: install.runner,
+    ...(o.choose ? { HARNESS_STRYKER_PLAN: planFile } : {}),
+    ...(projects.length > 0 ? { HARNESS_VITEST_PROJECTS: JSON.stringify(projects) } : {}),
+  };
   try {
     const res = await ctx.exec([process.execPath, CHILD, optionsFile, resultsFile, install.core], { cwd: group.cwd, env, onStdout: lineReader(o, seen) });
     if (res.aborted) return { error: 'Stryker was interrupted' };

@@ -1,5 +1,7 @@
 // Fault matrix, tools (vitest, and vitest under mutate): a test run that proves nothing is never a pass.
 // Each fault is a real broken install in the temp repo (fakeTool) or a real vitest run that tests nothing.
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { harness, workspace, write } from '../helpers.js';
 import { ARG, expectNotOk, fakeTool, removeTool, singleChange } from './support.js';
@@ -56,6 +58,21 @@ describe('tools', () => {
     const dir = workspace('single');
     write(dir, 'test/index.test.ts', "import { it } from 'vitest';\n\nit.todo('counts words');\n");
     expect(expectNotOk(gate(dir), 'test:.', 'error').details).toEqual(['vitest ran no test of scope .: a run without a passing test is not a pass']);
+  });
+
+  it('Stryker failing where the tests pass (a broken vitest-runner in the repository) → ok:false, mutation error, never a skip or a pass', () => {
+    const dir = workspace('single');
+    // The fixture links harness's own Stryker into node_modules: the core stays, the runner is replaced.
+    unlinkSync(join(dir, 'node_modules/@stryker-mutator/vitest-runner'));
+    mkdirSync(join(dir, 'node_modules/@stryker-mutator/vitest-runner'));
+    // A runner that loads but whose dry run always errors: the install is what is broken, not the tests.
+    const runner = "const broken = { capabilities: () => ({ reloadEnvironment: true }), init: async () => {}, dryRun: async () => ({ status: 'error', errorMessage: 'this runner is broken' }), mutantRun: async () => ({ status: 'survived', nrOfTests: 0 }), dispose: async () => {} };\nexport const strykerPlugins = [{ kind: 'TestRunner', name: 'vitest', factory: Object.assign(() => broken, { inject: ['$injector'] }) }];\n";
+    writeFileSync(join(dir, 'node_modules/@stryker-mutator/vitest-runner/package.json'), JSON.stringify({ name: '@stryker-mutator/vitest-runner', version: '9.6.1', type: 'module', main: 'index.js' }));
+    writeFileSync(join(dir, 'node_modules/@stryker-mutator/vitest-runner/index.js'), runner);
+    singleChange(dir);
+    const run = harness(['mutate', '--cwd', dir]);
+    expect(expectNotOk(run, 'mutation', 'error').details[0]).toMatch(/^Stryker did not finish .*this runner is broken/);
+    expect(run.env.result.checks!.find((c) => c.id === 'untested_lines')!.status).toBe('pass');
   });
 
   it('vitest 5 under mutate with Stryker 9 in the repository → ok:false, mutation error: a known-bad pairing, naming @stryker-mutator/core@10', () => {
