@@ -116,6 +116,33 @@ describe('harness mutate on real shapes', { timeout: 300_000 }, () => {
     expect(check(run, 'untested_lines')).toMatchObject({ status: 'fail', details: [expect.stringMatching(/^src\/truncate\.ts:7:1 changed line executed by no test$/)] });
   });
 
+  it("a mutant the repository's Stryker config excludes, alone on its line → still judged (a weak test's survivor), never dropped", () => {
+    const dir = workspace('single');
+    write(dir, 'stryker.config.json', JSON.stringify({ mutator: { excludedMutations: ['ArithmeticOperator'] } }));
+    commitAll(dir, 'stryker config');
+    append(dir, 'src/index.ts', '\nexport function area(w: number, h: number): number {\n  return w * h;\n}\n');
+    append(dir, 'test/index.test.ts', "\nimport { area } from '../src/index';\n\nit('area', () => {\n  expect(area(1, 1)).toBe(1);\n});\n");
+    const run = harness(['mutate', '--cwd', dir]);
+    expect(run.code).toBe(1);
+    expect(check(run, 'mutation').details).toEqual([expect.stringMatching(/^src\/index\.ts:\d+:10 ArithmeticOperator 'w \* h' → 'w \/ h' survived/)]);
+  });
+
+  it('untested lines beside tested ones → max_mutants judged, all on tested lines (the dry run shows which lines no test executes)', () => {
+    const dir = workspace('single');
+    const gap = '\nexport function gap(a: number, b: number): number {\n  if (a > b) return a - b;\n  if (a < b) return b - a;\n  return a * b + 1;\n}\n';
+    const sign = "\nexport function sign(x: number): string {\n  if (x > 0) return 'pos';\n  if (x < 0) return 'neg';\n  return 'zero' + x;\n}\n";
+    append(dir, 'src/index.ts', gap + sign);
+    append(dir, 'test/index.test.ts', "\nimport { gap } from '../src/index';\n\nit('gap', () => {\n  expect([gap(5, 2), gap(2, 5), gap(3, 3)]).toEqual([3, 3, 10]);\n});\n");
+    const run = harness(['mutate', '--cwd', dir, '--max-mutants', '6']);
+    const lines = readFileSync(join(dir, 'src/index.ts'), 'utf8').split('\n');
+    const signLines = new Set(lines.flatMap((l, i) => (i >= lines.findIndex((x) => x.includes('function sign')) ? [i + 1] : [])));
+    const judged = JSON.parse(readFileSync(join(dir, '.harness/runs', run.env.result.run_id!, 'mutants.json'), 'utf8')) as { mutant: { line: number } }[];
+    expect(judged.length).toBe(6);
+    expect(judged.filter((o) => signLines.has(o.mutant.line))).toEqual([]);
+    expect(check(run, 'mutation').status).toBe('pass');
+    expect(check(run, 'untested_lines').status).toBe('fail');
+  });
+
   it('mutants that hang (Stryker: Timeout) and weak survivors of one group → the hangs reproduced by the re-check and killed, the survivors confirmed in one vitest process', () => {
     const dir = workspace('single');
     append(dir, 'src/index.ts', `${SCALE}\nexport function countTo(n: number): number {\n  let i = 0;\n  while (i < n) i++;\n  return i;\n}\n`);

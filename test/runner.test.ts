@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -156,5 +157,27 @@ describe('processes that escape their group', () => {
     expect(check(run, 'command:escape').status).toBe('pass');
     expect(run.env.duration_ms).toBeLessThan(30_000); // behaviour, not speed: without the fix this waits 60 s
     process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
+  });
+});
+
+describe('a tool run with its own time limit', () => {
+  // Node 20 never fires AbortSignal.any([signal, AbortSignal.timeout(ms)]) once garbage collection has
+  // run, so a hung re-check waited forever. The limit must fire with the collector running throughout.
+  const script = (combined: string) => `
+const { withTimeout } = await import(${JSON.stringify(join(import.meta.dirname, '../dist/util/time.js'))});
+const outer = new AbortController();
+const signal = ${combined};
+signal.addEventListener('abort', () => { console.log('aborted'); process.exit(0); }, { once: true });
+setInterval(() => globalThis.gc(), 20);
+setTimeout(() => { console.log('never aborted'); process.exit(1); }, 4000);
+`;
+  const run = (combined: string) => spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script(combined)], { encoding: 'utf8' }).stdout.trim();
+
+  it('fires after its limit while the garbage collector runs (where AbortSignal.any with a timeout signal does not on Node 20)', () => {
+    expect(run('withTimeout(outer.signal, 300).signal')).toBe('aborted');
+  });
+
+  it('fires when the run is interrupted, before its limit', () => {
+    expect(run('(() => { const l = withTimeout(outer.signal, 60_000); setTimeout(() => outer.abort(), 200); return l.signal; })()')).toBe('aborted');
   });
 });

@@ -34,7 +34,10 @@ export function mutationCheck(pipeline: SharedPipeline): Check {
       if (r.kind === 'error') return { status: 'error', findings: [note(r.error), ...judged, ...acceptNotes(r)], ...(r.fatal ? { fatal: r.error } : {}) };
       const errors = r.outcomes.filter((o) => o.verdict === 'error').map(findingOf);
       if (errors.length > 0) return { status: 'error', findings: [...errors, ...acceptNotes(r)] };
-      if (r.outcomes.length === 0) return { status: 'skipped', findings: [note('no mutant on the changed lines that tests execute'), ...acceptNotes(r)] };
+      if (r.outcomes.length === 0) {
+        const why = r.accepted.length > 0 ? 'no mutant to run on the changed lines that tests execute, besides the accepted ones' : 'no mutant on the changed lines that tests execute';
+        return { status: 'skipped', findings: [note(why), ...acceptNotes(r)] };
+      }
       const survivors = r.outcomes.filter((o) => o.verdict === 'survived').map(findingOf);
       return survivors.length > 0 ? { status: 'fail', findings: [...survivors, ...acceptNotes(r)] } : { status: 'pass', findings: acceptNotes(r) };
     },

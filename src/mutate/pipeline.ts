@@ -134,20 +134,24 @@ function chooseMutants(open: readonly Candidate[], cov: Coverage, opts: MutateOp
 /**
  * Stage 4 inside Stryker's run, after its dry run (one run of the tests where there were two): Stryker
  * instruments every open mutant, its dry run is the baseline and says which mutants the tests cover,
- * and harness chooses, as it would after coverage, among the mutants on lines a covered mutant starts
- * on (the dry run's executed lines). Only the chosen run. `all`: before the shard's share is taken.
+ * and harness chooses as it would after coverage, leaving out only the mutants on lines the dry run
+ * shows no test executes (every mutant it knows there uncovered). A mutant Stryker ignores or did not
+ * plan stays a candidate: chosen, its result (or none) is judged, never dropped. `all`: before the
+ * shard's share is taken.
  */
 function plannedChoice(box: string, open: readonly Candidate[], opts: MutateOptions) {
   const out = { all: [] as Candidate[], mine: [] as Candidate[] };
   const choose = (planned: PlannedMutant[]) => {
     const byId = new Map(open.map((c) => [c.id, c]));
     const known = planned.flatMap((p) => (byId.has(resultId(box, p)) ? [{ p, c: byId.get(resultId(box, p))! }] : []));
-    const executed = new Set(known.filter((k) => k.p.covered).map((k) => `${k.c.file}:${k.c.line}`));
-    const candidates = known.filter((k) => executed.has(`${k.c.file}:${k.c.line}`)).map((k) => k.c);
+    const at = (c: Candidate) => `${c.file}:${c.line}`;
+    const executed = new Set(known.filter((k) => k.p.coverage === 'covered').map((k) => at(k.c)));
+    const unexecuted = new Set(known.filter((k) => k.p.coverage === 'uncovered' && !executed.has(at(k.c))).map((k) => at(k.c)));
+    const candidates = open.filter((c) => !unexecuted.has(at(c)));
     out.all = opts.only ? candidates.filter((c) => opts.only!.includes(c.id)) : select(candidates, opts.maxMutants);
     out.mine = mutantsOfShard(out.all, opts.shard);
     const strykerId = new Map(known.map((k) => [k.c.id, k.p.id]));
-    return out.mine.map((c) => strykerId.get(c.id)!);
+    return out.mine.flatMap((c) => (strykerId.has(c.id) ? [strykerId.get(c.id)!] : []));
   };
   return { out, choose };
 }

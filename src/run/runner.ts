@@ -7,7 +7,7 @@ import type { Config } from '../config/types.js';
 import { diffLines } from '../diff/lines.js';
 import { renderFinding, type BudgetPlan, type CheckReport, type CheckResult, type CheckVerb, type Scope } from '../model.js';
 import { harnessDir } from '../util/harness-dir.js';
-import { boundedMs } from '../util/time.js';
+import { withTimeout } from '../util/time.js';
 import { attributeToOwners } from './attribute.js';
 import type { ResultCache } from './cache.js';
 import { Durations, planBudget } from './durations.js';
@@ -105,8 +105,8 @@ function contextFor(st: RunState, controller: AbortController, stem: string, log
     exec: (argv, o) => {
       const to = o?.log ?? log;
       to.write(`$ ${JSON.stringify(argv)} (cwd ${o?.cwd ?? root})\n`);
-      const signal = o?.timeoutMs ? AbortSignal.any([controller.signal, AbortSignal.timeout(boundedMs(o.timeoutMs))]) : controller.signal;
-      return exec(argv, { cwd: o?.cwd ?? root, env: { ...(o?.env ?? process.env), NO_COLOR: '1' }, log: to, signal, onStdout: o?.onStdout });
+      const limit = o?.timeoutMs ? withTimeout(controller.signal, o.timeoutMs) : { signal: controller.signal, done: () => {} };
+      return exec(argv, { cwd: o?.cwd ?? root, env: { ...(o?.env ?? process.env), NO_COLOR: '1' }, log: to, signal: limit.signal, onStdout: o?.onStdout }).finally(limit.done);
     },
   };
 }

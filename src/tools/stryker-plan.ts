@@ -1,9 +1,9 @@
 /**
  * A Stryker reporter plugin (loaded by Stryker in the child process): harness's view of the run, as
  * lines on stdout. `HARNESS_DRYRUN <ms>` once the dry run's tests are done. With HARNESS_STRYKER_PLAN
- * set, `HARNESS_PLAN <file>` once Stryker has planned (the planned mutants, and whether the dry run's
- * tests cover each, are in that file); Stryker then waits for harness's answer, `<file>.run.json`: the
- * ids of the mutants to run, chosen among the covered ones (the harness-vitest runner skips the rest).
+ * set, `HARNESS_PLAN <file>` once Stryker has planned (the planned mutants, and what the dry run says
+ * of each, are in that file); Stryker then waits for harness's answer, `<file>.run.json`: the ids of
+ * the mutants to run (the harness-vitest runner skips the rest).
  * Then `HARNESS_MUTANT <done> <total>` over the mutants run.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,17 @@ interface Position {
 
 interface Planned {
   plan: string;
-  mutant: { id: string; fileName: string; location: { start: Position; end: Position }; mutatorName: string; replacement: string };
+  mutant: { id: string; fileName: string; location: { start: Position; end: Position }; mutatorName: string; replacement: string; status?: string; static?: boolean; coveredBy?: string[] };
+}
+
+/**
+ * What the dry run says of a planned mutant: a test ran its code (or it is static), no test did, or
+ * nothing (Stryker ignores it: the repository's own exclusions or disable comments). Stryker 9 plans an
+ * uncovered mutant as a run with no covering test; Stryker 10 as an early NoCoverage result.
+ */
+function coverage(p: Planned): 'covered' | 'uncovered' | 'unknown' {
+  if (p.plan === 'Run') return p.mutant.static || (p.mutant.coveredBy?.length ?? 0) > 0 ? 'covered' : 'uncovered';
+  return p.mutant.status === 'NoCoverage' ? 'uncovered' : 'unknown';
 }
 
 /** Stryker plans with 0-based positions; its results (and harness) count from 1. */
@@ -41,7 +51,10 @@ class PlanReporter {
   }
   onMutationTestingPlanReady(event: { mutantPlans: Planned[] }): void {
     if (planFile) {
-      const planned = event.mutantPlans.map(({ plan, mutant: m }) => ({ id: m.id, fileName: m.fileName, location: { start: fromOne(m.location.start), end: fromOne(m.location.end) }, mutatorName: m.mutatorName, replacement: m.replacement, covered: plan === 'Run' }));
+      const planned = event.mutantPlans.map((p) => {
+        const m = p.mutant;
+        return { id: m.id, fileName: m.fileName, location: { start: fromOne(m.location.start), end: fromOne(m.location.end) }, mutatorName: m.mutatorName, replacement: m.replacement, coverage: coverage(p) };
+      });
       writeFileSync(planFile, JSON.stringify(planned));
       process.stdout.write(`HARNESS_PLAN ${planFile}\n`);
       run = new Set(answer(`${planFile}.run.json`));

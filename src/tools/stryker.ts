@@ -103,10 +103,13 @@ function readResults(resultsFile: string, res: ExecResult): StrykerResult[] | { 
   }
 }
 
-/** A mutant as Stryker planned it (positions from 1, as in its results), and whether the dry run's tests cover it (a static one counts). */
+/**
+ * A mutant as Stryker planned it (positions from 1, as in its results), and what the dry run says of
+ * it: a test ran its code (a static one counts), none did, or nothing (Stryker ignores it).
+ */
 export interface PlannedMutant extends Pick<StrykerResult, 'fileName' | 'location' | 'mutatorName' | 'replacement'> {
   id: string;
-  covered: boolean;
+  coverage: 'covered' | 'uncovered' | 'unknown';
 }
 
 /** How one Stryker run goes: which files it numbers, progress, and (`choose`) which planned mutants it runs. */
