@@ -60,20 +60,30 @@ describe('tools', () => {
     expect(expectNotOk(gate(dir), 'test:.', 'error').details).toEqual(['vitest ran no test of scope .: a run without a passing test is not a pass']);
   });
 
-  it('Stryker failing where the tests pass (a broken vitest-runner in the repository) → ok:false, mutation error, never a skip or a pass', () => {
-    const dir = workspace('single');
-    // The fixture links harness's own Stryker into node_modules: the core stays, the runner is replaced.
-    unlinkSync(join(dir, 'node_modules/@stryker-mutator/vitest-runner'));
-    mkdirSync(join(dir, 'node_modules/@stryker-mutator/vitest-runner'));
-    // A runner that loads but whose dry run always errors: the install is what is broken, not the tests.
-    const runner = "const broken = { capabilities: () => ({ reloadEnvironment: true }), init: async () => {}, dryRun: async () => ({ status: 'error', errorMessage: 'this runner is broken' }), mutantRun: async () => ({ status: 'survived', nrOfTests: 0 }), dispose: async () => {} };\nexport const strykerPlugins = [{ kind: 'TestRunner', name: 'vitest', factory: Object.assign(() => broken, { inject: ['$injector'] }) }];\n";
-    writeFileSync(join(dir, 'node_modules/@stryker-mutator/vitest-runner/package.json'), JSON.stringify({ name: '@stryker-mutator/vitest-runner', version: '9.6.1', type: 'module', main: 'index.js' }));
-    writeFileSync(join(dir, 'node_modules/@stryker-mutator/vitest-runner/index.js'), runner);
-    singleChange(dir);
-    const run = harness(['mutate', '--cwd', dir]);
-    expect(expectNotOk(run, 'mutation', 'error').details[0]).toMatch(/^Stryker did not finish .*this runner is broken/);
-    expect(run.env.result.checks!.find((c) => c.id === 'untested_lines')!.status).toBe('pass');
-  });
+  // A vitest-runner in the repository that loads but is broken: the install is what fails, not the tests.
+  const runners = {
+    'whose dry run always errors': { dryRun: "({ status: 'error', errorMessage: 'this runner is broken' })", why: /^Stryker did not finish .*this runner is broken/ },
+    // harness-vitest reads the files' results from the runner's vitest; a runner without one cannot prove a clean dry run.
+    'that reports a passing dry run but exposes no vitest to read the files from': {
+      dryRun: "({ status: 'complete', tests: [{ id: 'a#b', name: 'b', status: 'success', timeSpentMs: 1 }], mutantCoverage: { static: {}, perTest: {} } })",
+      why: /^Stryker did not finish .*harness cannot read the test files’ results/,
+    },
+  };
+  for (const [how, { dryRun, why }] of Object.entries(runners)) {
+    it(`Stryker failing where the tests pass (a vitest-runner ${how}) → ok:false, mutation error, never a skip or a pass`, () => {
+      const dir = workspace('single');
+      // The fixture links harness's own Stryker into node_modules: the core stays, the runner is replaced.
+      unlinkSync(join(dir, 'node_modules/@stryker-mutator/vitest-runner'));
+      mkdirSync(join(dir, 'node_modules/@stryker-mutator/vitest-runner'));
+      const runner = `const broken = { capabilities: () => ({ reloadEnvironment: true }), init: async () => {}, dryRun: async () => ${dryRun}, mutantRun: async () => ({ status: 'survived', nrOfTests: 0 }), dispose: async () => {} };\nexport const strykerPlugins = [{ kind: 'TestRunner', name: 'vitest', factory: Object.assign(() => broken, { inject: ['$injector'] }) }];\n`;
+      writeFileSync(join(dir, 'node_modules/@stryker-mutator/vitest-runner/package.json'), JSON.stringify({ name: '@stryker-mutator/vitest-runner', version: '9.6.1', type: 'module', main: 'index.js' }));
+      writeFileSync(join(dir, 'node_modules/@stryker-mutator/vitest-runner/index.js'), runner);
+      singleChange(dir);
+      const run = harness(['mutate', '--cwd', dir]);
+      expect(expectNotOk(run, 'mutation', 'error').details[0]).toMatch(why);
+      expect(run.env.result.checks!.find((c) => c.id === 'untested_lines')!.status).toBe('pass');
+    });
+  }
 
   it('vitest 5 under mutate with Stryker 9 in the repository → ok:false, mutation error: a known-bad pairing, naming @stryker-mutator/core@10', () => {
     const dir = workspace('single');
